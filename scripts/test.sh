@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Run the whole test suite, installing what the tests need when it is missing:
+# the xmlsec1 program (independent signing/verification oracle) and xmllint.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (test oracles)" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+cargo test --all-targets --locked "$@"

@@ -1,0 +1,24 @@
+//! ssolint: offline decoding, checking, linting and simulation of enterprise SSO setups.
+//!
+//! Data comes in through [`input`] (decoded once, each layer recorded), XML is parsed once
+//! into the positioned tree of [`xml`], SAML/OIDC/SCIM views and checks read that one tree,
+//! every problem becomes a [`findings::Finding`] of a rule declared once in [`rules`], and
+//! [`report`] renders the findings in each output format. [`sim`] is a pure function from
+//! (configuration, user) to an outcome.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod findings;
+pub mod input;
+pub mod oidc;
+pub mod report;
+pub mod rules;
+pub mod saml;
+pub mod scim;
+pub mod sim;
+pub mod source;
+pub mod xml;

@@ -1,0 +1,14 @@
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use std::io::Write;
+
+fn main() {
+    let cli = ssolint::cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    let code = ssolint::commands::run(cli, &mut out, &mut err);
+    let _ = out.flush();
+    std::process::exit(code);
+}

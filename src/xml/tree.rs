@@ -1,0 +1,902 @@
+//! The one positioned XML tree. quick-xml tokenises; this module builds the tree that every
+//! SAML view, check, the canonicaliser and the signature verifier read, so the values that are
+//! hashed are exactly the values that are reported. Nothing else in ssolint parses XML.
+//!
+//! Namespace resolution, attribute parsing and entity handling are done here rather than by
+//! quick-xml's `NsReader`, because canonicalisation needs the exact declarations written on
+//! each element and every value needs a byte span. No DTD is ever processed: any DOCTYPE is
+//! refused, and the only references understood are the five predefined entities and
+//! character references.
+
+use crate::source::Span;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// Limits that keep a hostile document from exhausting time or memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+    pub max_attributes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_nodes: 4_000_000,
+            max_attributes: 256,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Why a document could not be turned into a tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XmlErrorKind {
+    Malformed,
+    Doctype,
+    TooDeep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub kind: XmlErrorKind,
+    pub message: String,
+    /// Byte offset in the text where the problem was found.
+    pub offset: usize,
+}
+
+impl XmlError {
+    fn malformed(offset: usize, message: impl Into<String>) -> Self {
+        XmlError {
+            kind: XmlErrorKind::Malformed,
+            message: message.into(),
+            offset,
+        }
+    }
+}
+
+/// A namespace-qualified name, with the prefix as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QName {
+    pub prefix: Option<String>,
+    pub local: String,
+    /// The namespace URI the prefix (or the default namespace) resolved to.
+    pub ns: Option<String>,
+}
+
+impl QName {
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.local == local && self.ns.as_deref() == Some(ns)
+    }
+
+    /// The name as written: `saml:Assertion`.
+    pub fn written(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub name: QName,
+    /// The normalised value (references resolved, literal whitespace turned into spaces).
+    pub value: String,
+    /// The whole `name="value"`.
+    pub span: Span,
+    /// Just the value between the quotes.
+    pub value_span: Span,
+}
+
+/// A namespace declaration written on an element (`xmlns:p="uri"`; `prefix` None for `xmlns`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NsDecl {
+    pub prefix: Option<String>,
+    pub uri: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub name: QName,
+    /// Attributes in document order, without namespace declarations.
+    pub attributes: Vec<Attribute>,
+    /// Namespace declarations written on this element, in document order.
+    pub ns_decls: Vec<NsDecl>,
+    pub children: Vec<NodeId>,
+    /// The start tag alone.
+    pub start_tag: Span,
+    pub depth: usize,
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    Element(Element),
+    /// Character data, references resolved; `cdata` marks a CDATA section.
+    Text { value: String, cdata: bool },
+    Comment(String),
+    ProcessingInstruction { target: String, data: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub parent: Option<NodeId>,
+    /// From the first byte of the node to its last (for elements: start tag to end tag).
+    pub span: Span,
+}
+
+/// A parsed document: nodes in document order, the first element being the root.
+#[derive(Debug, Clone)]
+pub struct Document {
+    nodes: Vec<Node>,
+    /// Top-level nodes (comments and PIs around the root, and the root itself).
+    pub top_level: Vec<NodeId>,
+    pub root: NodeId,
+}
+
+impl Document {
+    pub fn parse(text: &str) -> Result<Document, XmlError> {
+        Self::parse_with(text, Limits::default())
+    }
+
+    pub fn parse_with(text: &str, limits: Limits) -> Result<Document, XmlError> {
+        Builder::new(text, limits).run()
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn element(&self, id: NodeId) -> Option<&Element> {
+        match &self.nodes.get(id.index())?.kind {
+            NodeKind::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        self.node(id).parent
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        self.node(id).span
+    }
+
+    /// Ids of all nodes in document order.
+    pub fn ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.nodes.len() as u32).map(NodeId)
+    }
+
+    /// Child nodes of an element (empty for other nodes).
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        self.element(id).map(|e| e.children.as_slice()).unwrap_or(&[])
+    }
+
+    /// Child elements of an element.
+    pub fn child_elements(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.children(id)
+            .iter()
+            .copied()
+            .filter(move |c| self.element(*c).is_some())
+    }
+
+    /// Child elements with the given namespace and local name.
+    pub fn children_named<'a>(
+        &'a self,
+        id: NodeId,
+        ns: &'a str,
+        local: &'a str,
+    ) -> impl Iterator<Item = NodeId> + 'a {
+        self.child_elements(id)
+            .filter(move |c| self.is_named(*c, ns, local))
+    }
+
+    pub fn first_child_named(&self, id: NodeId, ns: &str, local: &str) -> Option<NodeId> {
+        self.children_named(id, ns, local).next()
+    }
+
+    pub fn is_named(&self, id: NodeId, ns: &str, local: &str) -> bool {
+        self.element(id).is_some_and(|e| e.name.is(ns, local))
+    }
+
+    /// All element descendants of `id` (not `id` itself), in document order.
+    pub fn descendants(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        // Nodes are stored in document order and a subtree is contiguous: its descendants
+        // are the nodes after it whose span lies inside its span.
+        let span = self.span(id);
+        (id.0 + 1..self.nodes.len() as u32)
+            .map(NodeId)
+            .take_while(move |n| span.contains(self.span(*n)))
+    }
+
+    /// Element descendants with the given name.
+    pub fn descendants_named<'a>(
+        &'a self,
+        id: NodeId,
+        ns: &'a str,
+        local: &'a str,
+    ) -> impl Iterator<Item = NodeId> + 'a {
+        self.descendants(id)
+            .filter(move |n| self.is_named(*n, ns, local))
+    }
+
+    /// Is `node` the same as `ancestor` or inside it?
+    pub fn is_within(&self, node: NodeId, ancestor: NodeId) -> bool {
+        let mut cur = Some(node);
+        while let Some(c) = cur {
+            if c == ancestor {
+                return true;
+            }
+            cur = self.parent(c);
+        }
+        false
+    }
+
+    /// An attribute without namespace, by local name.
+    pub fn attr(&self, id: NodeId, local: &str) -> Option<&Attribute> {
+        self.element(id)?
+            .attributes
+            .iter()
+            .find(|a| a.name.ns.is_none() && a.name.local == local)
+    }
+
+    pub fn attr_value(&self, id: NodeId, local: &str) -> Option<&str> {
+        self.attr(id, local).map(|a| a.value.as_str())
+    }
+
+    /// The concatenation of all text children (and text in descendants), so a comment or
+    /// processing instruction inside a value never truncates it.
+    pub fn text(&self, id: NodeId) -> String {
+        let mut out = String::new();
+        if let NodeKind::Text { value, .. } = &self.node(id).kind {
+            return value.clone();
+        }
+        for d in std::iter::once(id).chain(self.all_descendants(id)) {
+            if let NodeKind::Text { value, .. } = &self.node(d).kind {
+                out.push_str(value);
+            }
+        }
+        out
+    }
+
+    /// Does the text of `id` have comments, PIs or CDATA sections among its pieces
+    /// (the CVE-2017-11427 shape)?
+    pub fn text_is_split(&self, id: NodeId) -> bool {
+        let mut text_pieces = 0;
+        let mut other = false;
+        for c in self.children(id) {
+            match &self.node(*c).kind {
+                NodeKind::Text { cdata, .. } => {
+                    text_pieces += 1;
+                    other |= *cdata;
+                }
+                NodeKind::Comment(_) | NodeKind::ProcessingInstruction { .. } => other = true,
+                NodeKind::Element(_) => {}
+            }
+        }
+        other && text_pieces > 0
+    }
+
+    /// All descendant nodes of any kind (not `id` itself), in document order.
+    pub fn all_descendants(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let span = self.span(id);
+        let is_element = self.element(id).is_some();
+        (id.0 + 1..self.nodes.len() as u32)
+            .map(NodeId)
+            .take_while(move |n| is_element && span.contains(self.span(*n)))
+    }
+
+    /// The in-scope namespace bindings at `id`: (prefix, uri), innermost declaration winning,
+    /// excluding undeclarations of the default namespace.
+    pub fn in_scope_namespaces(&self, id: NodeId) -> Vec<(Option<String>, String)> {
+        let mut chain = Vec::new();
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            chain.push(c);
+            cur = self.parent(c);
+        }
+        let mut bindings: Vec<(Option<String>, String)> = Vec::new();
+        for c in chain.iter().rev() {
+            if let Some(e) = self.element(*c) {
+                for d in &e.ns_decls {
+                    bindings.retain(|(p, _)| p != &d.prefix);
+                    bindings.push((d.prefix.clone(), d.uri.clone()));
+                }
+            }
+        }
+        bindings.retain(|(p, uri)| !(p.is_none() && uri.is_empty()));
+        bindings
+    }
+
+    /// A readable path such as `Response/Assertion/Subject/NameID`.
+    pub fn path(&self, id: NodeId) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            if let Some(e) = self.element(c) {
+                parts.push(e.name.local.clone());
+            }
+            cur = self.parent(c);
+        }
+        parts.reverse();
+        parts.join("/")
+    }
+
+    /// Elements carrying an `ID`/`Id`/`id` attribute with this value (SAML uses `ID`;
+    /// XML-DSig allows `Id`). More than one is a duplicate-ID attack shape.
+    pub fn elements_with_id(&self, value: &str) -> Vec<NodeId> {
+        self.ids()
+            .filter(|n| self.id_attr(*n).is_some_and(|a| a.value == value))
+            .collect()
+    }
+
+    /// The element's ID attribute, if any.
+    pub fn id_attr(&self, id: NodeId) -> Option<&Attribute> {
+        let e = self.element(id)?;
+        e.attributes
+            .iter()
+            .find(|a| a.name.ns.is_none() && matches!(a.name.local.as_str(), "ID" | "Id" | "id"))
+    }
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    limits: Limits,
+    nodes: Vec<Node>,
+    top_level: Vec<NodeId>,
+    /// Open elements.
+    stack: Vec<NodeId>,
+    /// Namespace scopes: bindings introduced per open element.
+    scopes: Vec<Vec<(Option<String>, String)>>,
+    root: Option<NodeId>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str, limits: Limits) -> Self {
+        Builder {
+            text,
+            limits,
+            nodes: Vec::new(),
+            top_level: Vec::new(),
+            stack: Vec::new(),
+            scopes: Vec::new(),
+            root: None,
+        }
+    }
+
+    fn run(mut self) -> Result<Document, XmlError> {
+        let mut reader = Reader::from_str(self.text);
+        let config = reader.config_mut();
+        config.trim_text(false);
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.expand_empty_elements = false;
+        let mut pos = 0usize;
+        loop {
+            let event = reader.read_event().map_err(|e| {
+                XmlError::malformed(reader.error_position() as usize, e.to_string())
+            })?;
+            let end = reader.buffer_position() as usize;
+            let span = Span::new(pos, end);
+            match event {
+                Event::Eof => break,
+                Event::DocType(_) => {
+                    return Err(XmlError {
+                        kind: XmlErrorKind::Doctype,
+                        message: "the document has a DOCTYPE declaration; DTDs and entities are never processed".into(),
+                        offset: pos,
+                    })
+                }
+                Event::Decl(d) => {
+                    if let Some(Ok(enc)) = d.encoding() {
+                        let enc = String::from_utf8_lossy(&enc).to_ascii_lowercase();
+                        if enc != "utf-8" && enc != "utf8" {
+                            return Err(XmlError::malformed(
+                                pos,
+                                format!("the XML declaration names encoding {enc:?}; only UTF-8 is read"),
+                            ));
+                        }
+                    }
+                }
+                Event::Start(e) => {
+                    let id = self.open_element(&e, span)?;
+                    self.stack.push(id);
+                }
+                Event::Empty(e) => {
+                    let id = self.open_element(&e, span)?;
+                    self.scopes.pop();
+                    let _ = id;
+                }
+                Event::End(_) => {
+                    let id = self
+                        .stack
+                        .pop()
+                        .ok_or_else(|| XmlError::malformed(pos, "end tag without a start tag"))?;
+                    self.scopes.pop();
+                    self.nodes[id.index()].span.end = end;
+                }
+                Event::Text(t) => {
+                    let raw = self.slice(span);
+                    if self.stack.is_empty() {
+                        if !raw.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
+                            return Err(XmlError::malformed(pos, "text outside the root element"));
+                        }
+                        continue;
+                    }
+                    let _ = t;
+                    let value = unescape(raw, pos, false)?;
+                    self.push_leaf(NodeKind::Text { value, cdata: false }, span)?;
+                }
+                Event::CData(c) => {
+                    if self.stack.is_empty() {
+                        return Err(XmlError::malformed(pos, "CDATA outside the root element"));
+                    }
+                    let value = normalize_newlines(&String::from_utf8_lossy(&c));
+                    self.push_leaf(NodeKind::Text { value, cdata: true }, span)?;
+                }
+                Event::Comment(c) => {
+                    let value = normalize_newlines(&String::from_utf8_lossy(&c));
+                    self.push_leaf(NodeKind::Comment(value), span)?;
+                }
+                Event::PI(p) => {
+                    let target = String::from_utf8_lossy(p.target()).into_owned();
+                    if target.eq_ignore_ascii_case("xml") {
+                        return Err(XmlError::malformed(pos, "an XML declaration may only start the document"));
+                    }
+                    let data = normalize_newlines(String::from_utf8_lossy(p.content()).trim_start());
+                    self.push_leaf(NodeKind::ProcessingInstruction { target, data }, span)?;
+                }
+            }
+            pos = end;
+        }
+        if let Some(open) = self.stack.last() {
+            let name = match &self.nodes[open.index()].kind {
+                NodeKind::Element(e) => e.name.written(),
+                _ => String::new(),
+            };
+            return Err(XmlError::malformed(self.text.len(), format!("the document ends inside <{name}>")));
+        }
+        let root = self
+            .root
+            .ok_or_else(|| XmlError::malformed(0, "no root element"))?;
+        Ok(Document {
+            nodes: self.nodes,
+            top_level: self.top_level,
+            root,
+        })
+    }
+
+    fn slice(&self, span: Span) -> &'a str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    fn check_node_budget(&self, at: usize) -> Result<(), XmlError> {
+        if self.nodes.len() >= self.limits.max_nodes {
+            return Err(XmlError {
+                kind: XmlErrorKind::TooDeep,
+                message: format!("more than {} nodes", self.limits.max_nodes),
+                offset: at,
+            });
+        }
+        Ok(())
+    }
+
+    fn push_leaf(&mut self, kind: NodeKind, span: Span) -> Result<NodeId, XmlError> {
+        self.check_node_budget(span.start)?;
+        let id = NodeId(self.nodes.len() as u32);
+        let parent = self.stack.last().copied();
+        self.nodes.push(Node { kind, parent, span });
+        match parent {
+            Some(p) => {
+                if let NodeKind::Element(e) = &mut self.nodes[p.index()].kind {
+                    e.children.push(id);
+                }
+            }
+            None => self.top_level.push(id),
+        }
+        Ok(id)
+    }
+
+    fn open_element(
+        &mut self,
+        start: &quick_xml::events::BytesStart<'_>,
+        span: Span,
+    ) -> Result<NodeId, XmlError> {
+        if self.stack.is_empty() && self.root.is_some() {
+            return Err(XmlError::malformed(span.start, "a second root element"));
+        }
+        let depth = self.stack.len() + 1;
+        if depth > self.limits.max_depth {
+            return Err(XmlError {
+                kind: XmlErrorKind::TooDeep,
+                message: format!("elements nest more than {} deep", self.limits.max_depth),
+                offset: span.start,
+            });
+        }
+        let _ = start;
+        let tag = self.slice(span);
+        let raw = parse_start_tag(tag, span.start)?;
+        if raw.attributes.len() > self.limits.max_attributes {
+            return Err(XmlError {
+                kind: XmlErrorKind::TooDeep,
+                message: format!(
+                    "an element has {} attributes; the limit is {}",
+                    raw.attributes.len(),
+                    self.limits.max_attributes
+                ),
+                offset: span.start,
+            });
+        }
+
+        let mut ns_decls = Vec::new();
+        let mut plain = Vec::new();
+        for a in raw.attributes {
+            let value = unescape(a.raw_value, a.value_span.start, true)?;
+            if a.name == "xmlns" {
+                ns_decls.push(NsDecl { prefix: None, uri: value, span: a.span });
+            } else if let Some(p) = a.name.strip_prefix("xmlns:") {
+                if value.is_empty() {
+                    return Err(XmlError::malformed(a.span.start, format!("prefix {p:?} is bound to an empty namespace")));
+                }
+                if p == "xmlns" || (p == "xml" && value != XML_NS) || (p != "xml" && value == XML_NS) {
+                    return Err(XmlError::malformed(a.span.start, format!("illegal declaration of prefix {p:?}")));
+                }
+                ns_decls.push(NsDecl { prefix: Some(p.to_string()), uri: value, span: a.span });
+            } else {
+                plain.push((a.name, value, a.span, a.value_span));
+            }
+        }
+        for (i, d) in ns_decls.iter().enumerate() {
+            if ns_decls[..i].iter().any(|o| o.prefix == d.prefix) {
+                return Err(XmlError::malformed(d.span.start, "a namespace prefix is declared twice on one element"));
+            }
+        }
+        self.scopes.push(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())).collect());
+
+        let name = self.qname(raw.name, true, span.start)?;
+        let mut attributes: Vec<Attribute> = Vec::with_capacity(plain.len());
+        for (n, value, aspan, vspan) in plain {
+            let qn = self.qname(n, false, aspan.start)?;
+            if attributes.iter().any(|o| o.name.local == qn.local && o.name.ns == qn.ns) {
+                return Err(XmlError::malformed(aspan.start, format!("attribute {n:?} appears twice")));
+            }
+            attributes.push(Attribute { name: qn, value, span: aspan, value_span: vspan });
+        }
+
+        self.check_node_budget(span.start)?;
+        let id = NodeId(self.nodes.len() as u32);
+        let parent = self.stack.last().copied();
+        self.nodes.push(Node {
+            kind: NodeKind::Element(Element {
+                name,
+                attributes,
+                ns_decls,
+                children: Vec::new(),
+                start_tag: span,
+                depth,
+            }),
+            parent,
+            span,
+        });
+        match parent {
+            Some(p) => {
+                if let NodeKind::Element(e) = &mut self.nodes[p.index()].kind {
+                    e.children.push(id);
+                }
+            }
+            None => {
+                self.top_level.push(id);
+                self.root = Some(id);
+            }
+        }
+        Ok(id)
+    }
+
+    fn resolve(&self, prefix: Option<&str>) -> Option<String> {
+        if prefix == Some("xml") {
+            return Some(XML_NS.to_string());
+        }
+        for scope in self.scopes.iter().rev() {
+            for (p, uri) in scope.iter().rev() {
+                if p.as_deref() == prefix {
+                    return if uri.is_empty() { None } else { Some(uri.clone()) };
+                }
+            }
+        }
+        None
+    }
+
+    fn qname(&self, written: &str, is_element: bool, at: usize) -> Result<QName, XmlError> {
+        let (prefix, local) = match written.split_once(':') {
+            Some((p, l)) => {
+                if p.is_empty() || l.is_empty() || l.contains(':') {
+                    return Err(XmlError::malformed(at, format!("{written:?} is not a valid qualified name")));
+                }
+                (Some(p), l)
+            }
+            None => (None, written),
+        };
+        let ns = match prefix {
+            Some(p) => Some(self.resolve(Some(p)).ok_or_else(|| {
+                XmlError::malformed(at, format!("namespace prefix {p:?} is not declared"))
+            })?),
+            None if is_element => self.resolve(None),
+            None => None,
+        };
+        Ok(QName {
+            prefix: prefix.map(str::to_string),
+            local: local.to_string(),
+            ns,
+        })
+    }
+}
+
+struct RawAttribute<'a> {
+    name: &'a str,
+    raw_value: &'a str,
+    span: Span,
+    value_span: Span,
+}
+
+struct RawStartTag<'a> {
+    name: &'a str,
+    attributes: Vec<RawAttribute<'a>>,
+}
+
+fn is_xml_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn is_name_byte(c: u8) -> bool {
+    !is_xml_space(c) && !matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'')
+}
+
+/// Split a start tag (`<name a="v" …>` or `…/>`) into its name and attributes with spans.
+/// `base` is the tag's offset in the document.
+fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> {
+    let bytes = tag.as_bytes();
+    let end = if tag.ends_with("/>") { tag.len() - 2 } else { tag.len().saturating_sub(1) };
+    let mut i = 1; // after '<'
+    let name_start = i;
+    while i < end && is_name_byte(bytes[i]) {
+        i += 1;
+    }
+    let name = &tag[name_start..i];
+    if name.is_empty() {
+        return Err(XmlError::malformed(base, "a start tag without a name"));
+    }
+    let mut attributes = Vec::new();
+    loop {
+        let before_ws = i;
+        while i < end && is_xml_space(bytes[i]) {
+            i += 1;
+        }
+        if i >= end {
+            break;
+        }
+        if i == before_ws {
+            return Err(XmlError::malformed(base + i, "attributes must be separated by white space"));
+        }
+        let a_start = i;
+        while i < end && is_name_byte(bytes[i]) {
+            i += 1;
+        }
+        let a_name = &tag[a_start..i];
+        if a_name.is_empty() {
+            return Err(XmlError::malformed(base + i, "an attribute without a name"));
+        }
+        while i < end && is_xml_space(bytes[i]) {
+            i += 1;
+        }
+        if i >= end || bytes[i] != b'=' {
+            return Err(XmlError::malformed(base + i, format!("attribute {a_name:?} has no value")));
+        }
+        i += 1;
+        while i < end && is_xml_space(bytes[i]) {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(q @ (b'"' | b'\'')) if i < end => *q,
+            _ => return Err(XmlError::malformed(base + i, format!("the value of {a_name:?} is not quoted"))),
+        };
+        i += 1;
+        let v_start = i;
+        while i < end && bytes[i] != quote {
+            if bytes[i] == b'<' {
+                return Err(XmlError::malformed(base + i, format!("'<' inside the value of {a_name:?}")));
+            }
+            i += 1;
+        }
+        if i >= end {
+            return Err(XmlError::malformed(base + v_start, format!("the value of {a_name:?} is not closed")));
+        }
+        let raw_value = &tag[v_start..i];
+        i += 1;
+        attributes.push(RawAttribute {
+            name: a_name,
+            raw_value,
+            span: Span::new(base + a_start, base + i),
+            value_span: Span::new(base + v_start, base + i - 1),
+        });
+    }
+    Ok(RawStartTag { name, attributes })
+}
+
+fn normalize_newlines(s: &str) -> String {
+    if !s.contains('\r') {
+        return s.to_string();
+    }
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Resolve predefined entities and character references; normalise line ends, and for
+/// attribute values turn literal white space into spaces (XML 1.0 §3.3.3). Any other
+/// reference is an error: without a DTD no other entity exists.
+fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    let mut offset = base;
+    while let Some(i) = rest.find(['&', '\r', '\n', '\t', ']']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let c = tail.as_bytes()[0];
+        match c {
+            b'&' => {
+                let semi = tail
+                    .find(';')
+                    .filter(|s| *s <= 12)
+                    .ok_or_else(|| XmlError::malformed(offset + i, "'&' does not start a reference (write &amp;)"))?;
+                let name = &tail[1..semi];
+                let ch = match name {
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => {
+                        let code = if let Some(hex) = name.strip_prefix("#x") {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else if let Some(dec) = name.strip_prefix('#') {
+                            dec.parse::<u32>().ok()
+                        } else {
+                            return Err(XmlError::malformed(
+                                offset + i,
+                                format!("reference to undeclared entity &{name}; (no DTD is ever read)"),
+                            ));
+                        };
+                        code.and_then(char::from_u32)
+                            .filter(|c| is_xml_char(*c))
+                            .ok_or_else(|| XmlError::malformed(offset + i, format!("&{name}; is not a valid character")))?
+                    }
+                };
+                out.push(ch);
+                rest = &tail[semi + 1..];
+                offset += i + semi + 1;
+                continue;
+            }
+            b'\r' => {
+                out.push(if attribute { ' ' } else { '\n' });
+                let skip = if tail.as_bytes().get(1) == Some(&b'\n') { 2 } else { 1 };
+                rest = &tail[skip..];
+                offset += i + skip;
+                continue;
+            }
+            b'\n' | b'\t' => out.push(if attribute { ' ' } else { c as char }),
+            b']' => {
+                if !attribute && tail.starts_with("]]>") {
+                    return Err(XmlError::malformed(offset + i, "']]>' is not allowed in text"));
+                }
+                out.push(']');
+            }
+            _ => out.push(c as char),
+        }
+        rest = &tail[1..];
+        offset += i + 1;
+    }
+    out.push_str(rest);
+    if let Some(bad) = out.chars().find(|c| !is_xml_char(*c)) {
+        return Err(XmlError::malformed(base, format!("character U+{:04X} is not allowed in XML", bad as u32)));
+    }
+    Ok(out)
+}
+
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+
+    #[test]
+    fn resolves_namespaces_and_keeps_spans() {
+        let xml = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"><saml:NameID>ana@<!-- x -->acme.com</saml:NameID></saml:Assertion></samlp:Response>"#;
+        let doc = Document::parse(xml).unwrap();
+        let root = doc.element(doc.root).unwrap();
+        assert_eq!(root.name.local, "Response");
+        let nameid = doc.descendants_named(doc.root, SAML, "NameID").next().unwrap();
+        assert_eq!(doc.text(nameid), "ana@acme.com");
+        assert!(doc.text_is_split(nameid));
+        assert!(xml[doc.span(nameid).start..doc.span(nameid).end].starts_with("<saml:NameID>"));
+        assert!(xml[doc.span(nameid).start..doc.span(nameid).end].ends_with("</saml:NameID>"));
+        let id = doc.attr(doc.root, "ID").unwrap();
+        assert_eq!(&xml[id.value_span.start..id.value_span.end], "_1");
+        assert_eq!(doc.elements_with_id("a").len(), 1);
+        assert_eq!(doc.path(nameid), "Response/Assertion/NameID");
+    }
+
+    #[test]
+    fn refuses_doctype_and_unknown_entities() {
+        let e = Document::parse("<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>").unwrap_err();
+        assert_eq!(e.kind, XmlErrorKind::Doctype);
+        let e = Document::parse("<x>&a;</x>").unwrap_err();
+        assert_eq!(e.kind, XmlErrorKind::Malformed);
+    }
+
+    #[test]
+    fn attribute_values_are_normalised() {
+        let doc = Document::parse("<x a=\"1\n2&#xA;3 &amp; &lt;\"/>").unwrap();
+        assert_eq!(doc.attr_value(doc.root, "a"), Some("1 2\n3 & <"));
+    }
+
+    #[test]
+    fn limits_hold() {
+        let deep = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
+        assert_eq!(Document::parse(&deep).unwrap_err().kind, XmlErrorKind::TooDeep);
+        let attrs: String = (0..1000).map(|i| format!(" a{i}=\"1\"")).collect();
+        let wide = format!("<x{attrs}/>");
+        assert_eq!(Document::parse(&wide).unwrap_err().kind, XmlErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn malformed_documents_are_refused() {
+        for bad in [
+            "<a><b></a>",
+            "<a>",
+            "<a x='1' x='2'/>",
+            "<p:a/>",
+            "<a/><b/>",
+            "text<a/>",
+            "<a b=c/>",
+            "",
+            "<a>x]]>y</a>",
+        ] {
+            assert!(Document::parse(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+
+    #[test]
+    fn undeclaring_default_namespace() {
+        let doc = Document::parse(r#"<a xmlns="urn:x"><b xmlns=""><c/></b></a>"#).unwrap();
+        let b = doc.child_elements(doc.root).next().unwrap();
+        let c = doc.child_elements(b).next().unwrap();
+        assert_eq!(doc.element(doc.root).unwrap().name.ns.as_deref(), Some("urn:x"));
+        assert_eq!(doc.element(c).unwrap().name.ns, None);
+        assert!(doc.in_scope_namespaces(c).is_empty());
+    }
+}
