@@ -48,13 +48,20 @@ pub fn parse_now(s: &str) -> Result<Clock, String> {
     }
     DateTime::parse_from_rfc3339(s)
         .map(|t| Clock::Fixed(t.with_timezone(&Utc)))
-        .map_err(|e| format!("--now expects an RFC 3339 instant or `issue-instant`, got {s:?}: {e}"))
+        .map_err(|e| {
+            format!("--now expects an RFC 3339 instant or `issue-instant`, got {s:?}: {e}")
+        })
 }
 
 /// A duration in words for humans: "3 minutes 20 seconds", "2 days".
 pub fn human_duration(d: chrono::Duration) -> String {
     let secs = d.num_seconds().unsigned_abs();
-    let units = [(86_400, "day"), (3_600, "hour"), (60, "minute"), (1, "second")];
+    let units = [
+        (86_400, "day"),
+        (3_600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
     let mut parts = Vec::new();
     let mut rest = secs;
     for (size, name) in units {
@@ -88,7 +95,8 @@ pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 /// Parse a duration such as `180s`, `30d`, `5m`, `1h 30m`.
 pub fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
-    let std = humantime::parse_duration(s.trim()).map_err(|e| format!("bad duration {s:?}: {e}"))?;
+    let std =
+        humantime::parse_duration(s.trim()).map_err(|e| format!("bad duration {s:?}: {e}"))?;
     chrono::Duration::from_std(std).map_err(|_| format!("duration {s:?} is too large"))
 }
 
@@ -98,8 +106,14 @@ mod tests {
 
     #[test]
     fn durations_in_words() {
-        assert_eq!(human_duration(chrono::Duration::seconds(200)), "3 minutes 20 seconds");
-        assert_eq!(human_duration(chrono::Duration::seconds(-90_000)), "1 day 1 hour");
+        assert_eq!(
+            human_duration(chrono::Duration::seconds(200)),
+            "3 minutes 20 seconds"
+        );
+        assert_eq!(
+            human_duration(chrono::Duration::seconds(-90_000)),
+            "1 day 1 hour"
+        );
         assert_eq!(parse_duration("180s").unwrap().num_seconds(), 180);
         assert_eq!(parse_duration("30d").unwrap().num_days(), 30);
     }

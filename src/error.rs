@@ -18,7 +18,11 @@ pub struct Fatal {
 
 impl Fatal {
     pub fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
-        Fatal { rule, message: message.into(), source: None }
+        Fatal {
+            rule,
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// Point the error at a byte offset of a text; the message gains `path:line:col`.

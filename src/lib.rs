@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod findings;
 pub mod input;
+pub mod json;
 pub mod oidc;
 pub mod report;
 pub mod rules;

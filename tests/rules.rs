@@ -97,9 +97,15 @@ fn every_rule_fires_on_its_fixture_and_not_on_its_near_miss() {
         let mut near_hits = Vec::new();
         findings_for(&near, rule.id, &mut near_hits);
         if !near_hits.is_empty() {
-            failures.push(format!("{}: near-miss case reported it: {near_hits:?}", rule.id));
+            failures.push(format!(
+                "{}: near-miss case reported it: {near_hits:?}",
+                rule.id
+            ));
         }
     }
-    assert!(missing.is_empty(), "rules without fire/near-miss fixtures: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without fire/near-miss fixtures: {missing:?}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

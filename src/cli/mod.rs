@@ -287,9 +287,11 @@ impl Ctx {
             }
         };
         Ok(Ctx {
-            format: g
-                .format
-                .unwrap_or(if stdout_tty { Format::Human } else { Format::Json }),
+            format: g.format.unwrap_or(if stdout_tty {
+                Format::Human
+            } else {
+                Format::Json
+            }),
             clock,
             skew,
             fail_on: g.fail_on.threshold(),

@@ -29,7 +29,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Ok(code) => code,
         Err(fatal) => {
             let _ = writeln!(err, "{fatal}");
-            if matches!(ctx.format, Format::Json | Format::Jsonl | Format::Sarif | Format::Junit) {
+            if matches!(
+                ctx.format,
+                Format::Json | Format::Jsonl | Format::Sarif | Format::Junit
+            ) {
                 let path = fatal
                     .source
                     .as_ref()
@@ -69,7 +72,10 @@ fn dispatch(ctx: &Ctx, command: Command, out: &mut dyn Write) -> Result<i32, Fat
 
 /// Writing to stdout failed (a closed pipe): nothing more can be said there.
 pub fn write_failed(e: &std::io::Error) -> Fatal {
-    Fatal::new(&crate::rules::input::UNDECODABLE, format!("could not write the output: {e}"))
+    Fatal::new(
+        &crate::rules::input::UNDECODABLE,
+        format!("could not write the output: {e}"),
+    )
 }
 
 /// Write a whole rendered output at once, so a failure never leaves half a report.

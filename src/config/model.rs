@@ -357,7 +357,9 @@ mod tests {
 
     #[test]
     fn patterns_fill_defaults_and_keys_override() {
-        let c: Config = toml::from_str("pattern = \"sso-scim\"\n[authentication]\nmode = \"sso_enforced\"").unwrap();
+        let c: Config =
+            toml::from_str("pattern = \"sso-scim\"\n[authentication]\nmode = \"sso_enforced\"")
+                .unwrap();
         assert!(c.scim());
         assert!(!c.automatic_account_creation());
         assert_eq!(c.auth_mode(), AuthMode::SsoEnforced);

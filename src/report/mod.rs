@@ -150,10 +150,7 @@ impl Report {
     pub fn position(&self, f: &Finding) -> Option<(String, usize, usize)> {
         let loc = f.location.as_ref()?;
         let file = self.files.get(loc.file)?;
-        let (line, col) = loc
-            .span
-            .map(|s| file.line_col(s.start))
-            .unwrap_or((1, 1));
+        let (line, col) = loc.span.map(|s| file.line_col(s.start)).unwrap_or((1, 1));
         Some((file.path.clone(), line, col))
     }
 
@@ -164,7 +161,9 @@ impl Report {
                 let loc = f.location.as_ref();
                 (
                     loc.map(|l| l.file).unwrap_or(usize::MAX),
-                    loc.and_then(|l| l.span).map(|s| s.start).unwrap_or(usize::MAX),
+                    loc.and_then(|l| l.span)
+                        .map(|s| s.start)
+                        .unwrap_or(usize::MAX),
                 )
             };
             key(a)

@@ -11,11 +11,14 @@ pub mod input;
 pub mod metadata;
 pub mod oidc;
 pub mod saml;
+pub mod saml_signature;
 pub mod scim;
 pub mod sim;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -49,7 +52,9 @@ impl fmt::Display for Severity {
 }
 
 /// Identity providers whose screens and words the fix hints use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Vendor {
     Okta,
@@ -117,16 +122,28 @@ pub struct Control {
 impl Control {
     /// A section of the ChatGPT Enterprise hardening guide (seed 002), e.g. `"1.1"`.
     pub const fn guide(id: &'static str) -> Control {
-        Control { framework: "hardening-guide", id }
+        Control {
+            framework: "hardening-guide",
+            id,
+        }
     }
     pub const fn nist(id: &'static str) -> Control {
-        Control { framework: "NIST 800-53", id }
+        Control {
+            framework: "NIST 800-53",
+            id,
+        }
     }
     pub const fn cis(id: &'static str) -> Control {
-        Control { framework: "CIS", id }
+        Control {
+            framework: "CIS",
+            id,
+        }
     }
     pub const fn soc2(id: &'static str) -> Control {
-        Control { framework: "SOC 2", id }
+        Control {
+            framework: "SOC 2",
+            id,
+        }
     }
 }
 
@@ -190,10 +207,11 @@ impl Rule {
 }
 
 /// Every family's rules, in catalogue order.
-pub fn families() -> [(&'static str, &'static [&'static Rule]); 7] {
+pub fn families() -> [(&'static str, &'static [&'static Rule]); 8] {
     [
         ("input", input::RULES),
         ("saml", saml::RULES),
+        ("saml", saml_signature::RULES),
         ("oidc", oidc::RULES),
         ("metadata", metadata::RULES),
         ("config", config::RULES),
@@ -203,7 +221,9 @@ pub fn families() -> [(&'static str, &'static [&'static Rule]); 7] {
 }
 
 pub fn all() -> impl Iterator<Item = &'static Rule> {
-    families().into_iter().flat_map(|(_, rules)| rules.iter().copied())
+    families()
+        .into_iter()
+        .flat_map(|(_, rules)| rules.iter().copied())
 }
 
 pub fn lookup(id: &str) -> Option<&'static Rule> {
@@ -233,10 +253,22 @@ mod tests {
             for rule in rules {
                 assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
                 assert!(id_shape.is_match(rule.id), "bad rule id {}", rule.id);
-                assert_eq!(rule.family(), family, "{} is listed under {family}", rule.id);
-                assert!(!rule.summary.is_empty() && !rule.why.is_empty() && !rule.fix.is_empty(),
-                    "{} lacks documentation", rule.id);
-                assert!(!rule.source.is_empty(), "{} does not cite its source", rule.id);
+                assert_eq!(
+                    rule.family(),
+                    family,
+                    "{} is listed under {family}",
+                    rule.id
+                );
+                assert!(
+                    !rule.summary.is_empty() && !rule.why.is_empty() && !rule.fix.is_empty(),
+                    "{} lacks documentation",
+                    rule.id
+                );
+                assert!(
+                    !rule.source.is_empty(),
+                    "{} does not cite its source",
+                    rule.id
+                );
             }
         }
     }

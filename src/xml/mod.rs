@@ -2,4 +2,6 @@
 
 pub mod tree;
 
-pub use tree::{Attribute, Document, Element, Limits, NodeId, NodeKind, QName, XmlError, XmlErrorKind};
+pub use tree::{
+    Attribute, Document, Element, Limits, NodeId, NodeKind, QName, XmlError, XmlErrorKind,
+};

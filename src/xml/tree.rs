@@ -127,9 +127,15 @@ pub struct Element {
 pub enum NodeKind {
     Element(Element),
     /// Character data, references resolved; `cdata` marks a CDATA section.
-    Text { value: String, cdata: bool },
+    Text {
+        value: String,
+        cdata: bool,
+    },
     Comment(String),
-    ProcessingInstruction { target: String, data: String },
+    ProcessingInstruction {
+        target: String,
+        data: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -192,7 +198,9 @@ impl Document {
 
     /// Child nodes of an element (empty for other nodes).
     pub fn children(&self, id: NodeId) -> &[NodeId] {
-        self.element(id).map(|e| e.children.as_slice()).unwrap_or(&[])
+        self.element(id)
+            .map(|e| e.children.as_slice())
+            .unwrap_or(&[])
     }
 
     /// Child elements of an element.
@@ -477,7 +485,10 @@ impl<'a> Builder<'a> {
                 NodeKind::Element(e) => e.name.written(),
                 _ => String::new(),
             };
-            return Err(XmlError::malformed(self.text.len(), format!("the document ends inside <{name}>")));
+            return Err(XmlError::malformed(
+                self.text.len(),
+                format!("the document ends inside <{name}>"),
+            ));
         }
         let root = self
             .root
@@ -556,34 +567,70 @@ impl<'a> Builder<'a> {
         for a in raw.attributes {
             let value = unescape(a.raw_value, a.value_span.start, true)?;
             if a.name == "xmlns" {
-                ns_decls.push(NsDecl { prefix: None, uri: value, span: a.span });
+                ns_decls.push(NsDecl {
+                    prefix: None,
+                    uri: value,
+                    span: a.span,
+                });
             } else if let Some(p) = a.name.strip_prefix("xmlns:") {
                 if value.is_empty() {
-                    return Err(XmlError::malformed(a.span.start, format!("prefix {p:?} is bound to an empty namespace")));
+                    return Err(XmlError::malformed(
+                        a.span.start,
+                        format!("prefix {p:?} is bound to an empty namespace"),
+                    ));
                 }
-                if p == "xmlns" || (p == "xml" && value != XML_NS) || (p != "xml" && value == XML_NS) {
-                    return Err(XmlError::malformed(a.span.start, format!("illegal declaration of prefix {p:?}")));
+                if p == "xmlns"
+                    || (p == "xml" && value != XML_NS)
+                    || (p != "xml" && value == XML_NS)
+                {
+                    return Err(XmlError::malformed(
+                        a.span.start,
+                        format!("illegal declaration of prefix {p:?}"),
+                    ));
                 }
-                ns_decls.push(NsDecl { prefix: Some(p.to_string()), uri: value, span: a.span });
+                ns_decls.push(NsDecl {
+                    prefix: Some(p.to_string()),
+                    uri: value,
+                    span: a.span,
+                });
             } else {
                 plain.push((a.name, value, a.span, a.value_span));
             }
         }
         for (i, d) in ns_decls.iter().enumerate() {
             if ns_decls[..i].iter().any(|o| o.prefix == d.prefix) {
-                return Err(XmlError::malformed(d.span.start, "a namespace prefix is declared twice on one element"));
+                return Err(XmlError::malformed(
+                    d.span.start,
+                    "a namespace prefix is declared twice on one element",
+                ));
             }
         }
-        self.scopes.push(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())).collect());
+        self.scopes.push(
+            ns_decls
+                .iter()
+                .map(|d| (d.prefix.clone(), d.uri.clone()))
+                .collect(),
+        );
 
         let name = self.qname(raw.name, true, span.start)?;
         let mut attributes: Vec<Attribute> = Vec::with_capacity(plain.len());
         for (n, value, aspan, vspan) in plain {
             let qn = self.qname(n, false, aspan.start)?;
-            if attributes.iter().any(|o| o.name.local == qn.local && o.name.ns == qn.ns) {
-                return Err(XmlError::malformed(aspan.start, format!("attribute {n:?} appears twice")));
+            if attributes
+                .iter()
+                .any(|o| o.name.local == qn.local && o.name.ns == qn.ns)
+            {
+                return Err(XmlError::malformed(
+                    aspan.start,
+                    format!("attribute {n:?} appears twice"),
+                ));
             }
-            attributes.push(Attribute { name: qn, value, span: aspan, value_span: vspan });
+            attributes.push(Attribute {
+                name: qn,
+                value,
+                span: aspan,
+                value_span: vspan,
+            });
         }
 
         self.check_node_budget(span.start)?;
@@ -622,7 +669,11 @@ impl<'a> Builder<'a> {
         for scope in self.scopes.iter().rev() {
             for (p, uri) in scope.iter().rev() {
                 if p.as_deref() == prefix {
-                    return if uri.is_empty() { None } else { Some(uri.clone()) };
+                    return if uri.is_empty() {
+                        None
+                    } else {
+                        Some(uri.clone())
+                    };
                 }
             }
         }
@@ -633,7 +684,10 @@ impl<'a> Builder<'a> {
         let (prefix, local) = match written.split_once(':') {
             Some((p, l)) => {
                 if p.is_empty() || l.is_empty() || l.contains(':') {
-                    return Err(XmlError::malformed(at, format!("{written:?} is not a valid qualified name")));
+                    return Err(XmlError::malformed(
+                        at,
+                        format!("{written:?} is not a valid qualified name"),
+                    ));
                 }
                 (Some(p), l)
             }
@@ -678,7 +732,11 @@ fn is_name_byte(c: u8) -> bool {
 /// `base` is the tag's offset in the document.
 fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> {
     let bytes = tag.as_bytes();
-    let end = if tag.ends_with("/>") { tag.len() - 2 } else { tag.len().saturating_sub(1) };
+    let end = if tag.ends_with("/>") {
+        tag.len() - 2
+    } else {
+        tag.len().saturating_sub(1)
+    };
     let mut i = 1; // after '<'
     let name_start = i;
     while i < end && is_name_byte(bytes[i]) {
@@ -698,7 +756,10 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
             break;
         }
         if i == before_ws {
-            return Err(XmlError::malformed(base + i, "attributes must be separated by white space"));
+            return Err(XmlError::malformed(
+                base + i,
+                "attributes must be separated by white space",
+            ));
         }
         let a_start = i;
         while i < end && is_name_byte(bytes[i]) {
@@ -712,7 +773,10 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
             i += 1;
         }
         if i >= end || bytes[i] != b'=' {
-            return Err(XmlError::malformed(base + i, format!("attribute {a_name:?} has no value")));
+            return Err(XmlError::malformed(
+                base + i,
+                format!("attribute {a_name:?} has no value"),
+            ));
         }
         i += 1;
         while i < end && is_xml_space(bytes[i]) {
@@ -720,18 +784,29 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
         }
         let quote = match bytes.get(i) {
             Some(q @ (b'"' | b'\'')) if i < end => *q,
-            _ => return Err(XmlError::malformed(base + i, format!("the value of {a_name:?} is not quoted"))),
+            _ => {
+                return Err(XmlError::malformed(
+                    base + i,
+                    format!("the value of {a_name:?} is not quoted"),
+                ))
+            }
         };
         i += 1;
         let v_start = i;
         while i < end && bytes[i] != quote {
             if bytes[i] == b'<' {
-                return Err(XmlError::malformed(base + i, format!("'<' inside the value of {a_name:?}")));
+                return Err(XmlError::malformed(
+                    base + i,
+                    format!("'<' inside the value of {a_name:?}"),
+                ));
             }
             i += 1;
         }
         if i >= end {
-            return Err(XmlError::malformed(base + v_start, format!("the value of {a_name:?} is not closed")));
+            return Err(XmlError::malformed(
+                base + v_start,
+                format!("the value of {a_name:?} is not closed"),
+            ));
         }
         let raw_value = &tag[v_start..i];
         i += 1;
@@ -765,10 +840,9 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
         let c = tail.as_bytes()[0];
         match c {
             b'&' => {
-                let semi = tail
-                    .find(';')
-                    .filter(|s| *s <= 12)
-                    .ok_or_else(|| XmlError::malformed(offset + i, "'&' does not start a reference (write &amp;)"))?;
+                let semi = tail.find(';').filter(|s| *s <= 12).ok_or_else(|| {
+                    XmlError::malformed(offset + i, "'&' does not start a reference (write &amp;)")
+                })?;
                 let name = &tail[1..semi];
                 let ch = match name {
                     "amp" => '&',
@@ -784,12 +858,19 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
                         } else {
                             return Err(XmlError::malformed(
                                 offset + i,
-                                format!("reference to undeclared entity &{name}; (no DTD is ever read)"),
+                                format!(
+                                    "reference to undeclared entity &{name}; (no DTD is ever read)"
+                                ),
                             ));
                         };
                         code.and_then(char::from_u32)
                             .filter(|c| is_xml_char(*c))
-                            .ok_or_else(|| XmlError::malformed(offset + i, format!("&{name}; is not a valid character")))?
+                            .ok_or_else(|| {
+                                XmlError::malformed(
+                                    offset + i,
+                                    format!("&{name}; is not a valid character"),
+                                )
+                            })?
                     }
                 };
                 out.push(ch);
@@ -799,7 +880,11 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
             }
             b'\r' => {
                 out.push(if attribute { ' ' } else { '\n' });
-                let skip = if tail.as_bytes().get(1) == Some(&b'\n') { 2 } else { 1 };
+                let skip = if tail.as_bytes().get(1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 rest = &tail[skip..];
                 offset += i + skip;
                 continue;
@@ -807,7 +892,10 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
             b'\n' | b'\t' => out.push(if attribute { ' ' } else { c as char }),
             b']' => {
                 if !attribute && tail.starts_with("]]>") {
-                    return Err(XmlError::malformed(offset + i, "']]>' is not allowed in text"));
+                    return Err(XmlError::malformed(
+                        offset + i,
+                        "']]>' is not allowed in text",
+                    ));
                 }
                 out.push(']');
             }
@@ -818,7 +906,10 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
     }
     out.push_str(rest);
     if let Some(bad) = out.chars().find(|c| !is_xml_char(*c)) {
-        return Err(XmlError::malformed(base, format!("character U+{:04X} is not allowed in XML", bad as u32)));
+        return Err(XmlError::malformed(
+            base,
+            format!("character U+{:04X} is not allowed in XML", bad as u32),
+        ));
     }
     Ok(out)
 }
@@ -839,7 +930,10 @@ mod tests {
         let doc = Document::parse(xml).unwrap();
         let root = doc.element(doc.root).unwrap();
         assert_eq!(root.name.local, "Response");
-        let nameid = doc.descendants_named(doc.root, SAML, "NameID").next().unwrap();
+        let nameid = doc
+            .descendants_named(doc.root, SAML, "NameID")
+            .next()
+            .unwrap();
         assert_eq!(doc.text(nameid), "ana@acme.com");
         assert!(doc.text_is_split(nameid));
         assert!(xml[doc.span(nameid).start..doc.span(nameid).end].starts_with("<saml:NameID>"));
@@ -867,10 +961,16 @@ mod tests {
     #[test]
     fn limits_hold() {
         let deep = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
-        assert_eq!(Document::parse(&deep).unwrap_err().kind, XmlErrorKind::TooDeep);
+        assert_eq!(
+            Document::parse(&deep).unwrap_err().kind,
+            XmlErrorKind::TooDeep
+        );
         let attrs: String = (0..1000).map(|i| format!(" a{i}=\"1\"")).collect();
         let wide = format!("<x{attrs}/>");
-        assert_eq!(Document::parse(&wide).unwrap_err().kind, XmlErrorKind::TooDeep);
+        assert_eq!(
+            Document::parse(&wide).unwrap_err().kind,
+            XmlErrorKind::TooDeep
+        );
     }
 
     #[test]
@@ -895,7 +995,10 @@ mod tests {
         let doc = Document::parse(r#"<a xmlns="urn:x"><b xmlns=""><c/></b></a>"#).unwrap();
         let b = doc.child_elements(doc.root).next().unwrap();
         let c = doc.child_elements(b).next().unwrap();
-        assert_eq!(doc.element(doc.root).unwrap().name.ns.as_deref(), Some("urn:x"));
+        assert_eq!(
+            doc.element(doc.root).unwrap().name.ns.as_deref(),
+            Some("urn:x")
+        );
         assert_eq!(doc.element(c).unwrap().name.ns, None);
         assert!(doc.in_scope_namespaces(c).is_empty());
     }
