@@ -78,8 +78,8 @@ pub fn render(r: &Report, ctx: &Ctx) -> String {
                 }
                 line.push(')');
             }
-            if let Some((path, l, c)) = r.position(f) {
-                line.push_str(&format!(" at {path}:{l}:{c}"));
+            if let Some(at) = place(r, f) {
+                line.push_str(&format!(" at {at}"));
             }
             styled(&mut buf, &dim, &format!("{line}\n"));
         }
@@ -104,6 +104,19 @@ pub fn render(r: &Report, ctx: &Ctx) -> String {
         styled(&mut buf, &spec, &format!("{line}\n"));
     }
     String::from_utf8_lossy(buf.as_slice()).into_owned()
+}
+
+/// `path:line:column` of a finding with a span, `path` of one that names only a file.
+pub fn place(r: &Report, f: &Finding) -> Option<String> {
+    let loc = f.location.as_ref()?;
+    let file = r.files.get(loc.file)?;
+    Some(match loc.span {
+        Some(span) => {
+            let (line, col) = file.line_col(span.start);
+            format!("{}:{line}:{col}", file.path)
+        }
+        None => file.path.clone(),
+    })
 }
 
 /// `verdict: fail — 2 errors, 1 warning (1 suppressed)`.
@@ -368,5 +381,24 @@ mod tests {
             verdict_line(&Report::new("x")),
             "verdict: pass \u{2014} no findings"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_and_span_render_without_panic(
+            text in "\\PC{0,40}(\n\\PC{0,40}){0,3}",
+            a in 0usize..200,
+            b in 0usize..200,
+        ) {
+            let mut r = Report::new("x");
+            let file = r.add_file(SourceFile::new("x", text));
+            r.push(
+                Finding::new(&input::NOT_UTF8, "m")
+                    .at(file, Span::new(a, b))
+                    .label(file, Span::new(b, a), "l"),
+            );
+            let out = render(&r, &ctx());
+            proptest::prop_assert!(out.contains("error[input.not-utf8]: m"));
+        }
     }
 }

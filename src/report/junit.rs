@@ -33,14 +33,14 @@ pub fn escape(s: &str) -> String {
 fn describe(r: &Report, f: &Finding) -> String {
     let mut s = format!("{}[{}]: {}", f.severity, f.rule.id, f.message);
     match (
-        r.position(f),
+        super::human::place(r, f),
         f.location.as_ref().and_then(|l| l.element.as_ref()),
     ) {
-        (Some((path, line, col)), Some(el)) => {
-            let _ = write!(s, "\n  at {path}:{line}:{col} ({el})");
+        (Some(at), Some(el)) => {
+            let _ = write!(s, "\n  at {at} ({el})");
         }
-        (Some((path, line, col)), None) => {
-            let _ = write!(s, "\n  at {path}:{line}:{col}");
+        (Some(at), None) => {
+            let _ = write!(s, "\n  at {at}");
         }
         (None, Some(el)) => {
             let _ = write!(s, "\n  at {el}");
@@ -263,5 +263,17 @@ mod tests {
             out.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
         );
         assert!(doc.is_ok(), "{out}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_message_and_path_give_well_formed_xml(msg in "\\PC*", path in "\\PC*", ctl in 0u32..0x20) {
+            let mut r = Report::new(path);
+            let odd = char::from_u32(ctl).unwrap_or('x');
+            r.push(Finding::new(&input::XML_MALFORMED, format!("{msg}{odd}")).hint(msg.clone()));
+            let out = render(&[r], Some(Severity::Error));
+            let body = out.trim_start_matches("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+            proptest::prop_assert!(crate::xml::tree::Document::parse(body).is_ok(), "{}", out);
+        }
     }
 }
