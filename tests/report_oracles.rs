@@ -71,7 +71,7 @@ cls = jsonschema.validators.validator_for(schema)
 errors = sorted(cls(schema).iter_errors(doc), key=lambda e: list(e.path))
 for e in errors:
     print("/".join(map(str, e.path)), ":", e.message)
-sys.exit(1 if errors else 0)
+sys.exit(3 if errors else 0)
 "#;
 
 #[test]
@@ -113,6 +113,58 @@ fn sarif_validates_against_the_official_schema() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// Run `ssolint check` on a document it must refuse, in `format`.
+fn check_unusable_input(format: &str) -> (String, tempfile::TempDir) {
+    let (dir, path) = write_temp(
+        "doctype.xml",
+        "<!DOCTYPE r [<!ENTITY x \"y\">]><r>&x;</r>\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
+        .args(["check", "--format", format])
+        .arg(&path)
+        .output()
+        .expect("run ssolint");
+    assert_eq!(out.status.code(), Some(2), "an unusable input exits 2");
+    assert!(!out.stderr.is_empty(), "stderr has the one-line message");
+    (String::from_utf8_lossy(&out.stdout).into_owned(), dir)
+}
+
+#[test]
+fn unusable_input_still_gives_sarif_with_the_input_result() {
+    let (text, _dir) = check_unusable_input("sarif");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("SARIF is JSON");
+    let run = &v["runs"][0];
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    let rule = run["results"][0]["ruleId"].as_str().unwrap_or_default();
+    assert!(rule.starts_with("input."), "{text}");
+    let Some(schema) = sarif_schema() else {
+        eprintln!("SKIPPED schema validation: run scripts/install-test-deps.sh");
+        return;
+    };
+    let (_d, path) = write_temp("out.sarif", &text);
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(VALIDATE)
+        .arg(&schema)
+        .arg(&path)
+        .output();
+    match out {
+        Ok(o) if o.status.code() == Some(3) => panic!(
+            "SARIF does not validate:\n{}\n{text}",
+            String::from_utf8_lossy(&o.stdout)
+        ),
+        Ok(o) if o.status.success() => {}
+        _ => eprintln!("SKIPPED schema validation: python3 with jsonschema not found"),
+    }
+}
+
+#[test]
+fn unusable_input_still_gives_junit_with_an_error() {
+    let (text, _dir) = check_unusable_input("junit");
+    assert!(text.contains("errors=\"1\""), "{text}");
+    assert!(text.contains("<error message="), "{text}");
 }
 
 #[test]
