@@ -10,6 +10,8 @@ fn ssolint(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ssolint"))
         .args(args)
         .env_remove("NO_COLOR")
+        // Help text wraps at the terminal width; pin it so the snapshot is stable.
+        .env("COLUMNS", "100")
         .output()
         .expect("run ssolint")
 }
