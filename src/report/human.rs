@@ -376,6 +376,18 @@ mod tests {
     }
 
     #[test]
+    fn fatal_report_points_at_the_offset_and_says_error() {
+        let fatal = crate::error::Fatal::new(&input::DTD_FORBIDDEN, "DOCTYPE refused").at(
+            SourceFile::new("in.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE r>\n<r/>\n"),
+            22,
+        );
+        let out = render(&Report::from_fatal("in.xml", &fatal), &ctx());
+        assert!(out.contains("error[input.dtd-forbidden]: in.xml:2:1: DOCTYPE refused"));
+        assert!(out.contains("--> in.xml:2:1"), "{out}");
+        assert!(out.ends_with("verdict: error \u{2014} 1 error\n"), "{out}");
+    }
+
+    #[test]
     fn clean_report_says_pass() {
         assert_eq!(
             verdict_line(&Report::new("x")),
