@@ -16,6 +16,7 @@ pub mod findings;
 pub mod input;
 pub mod json;
 pub mod oidc;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod saml;

@@ -1,6 +1,9 @@
 //! SAML: views over the positioned tree, XML-DSig structure and verification, checks.
 
+pub mod pretty;
 pub mod signature;
+pub mod vendor;
+pub mod view;
 
 /// Namespace URIs.
 pub mod ns {
