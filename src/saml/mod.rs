@@ -1,6 +1,8 @@
 //! SAML: views over the positioned tree, XML-DSig structure and verification, checks.
 
+pub mod dsig;
 pub mod signature;
+pub mod verified;
 
 /// Namespace URIs.
 pub mod ns {
