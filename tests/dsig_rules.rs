@@ -362,3 +362,45 @@ fn trust_of_distinguishes_signed_unsigned_and_the_signature_itself() {
     let a = o.view.picked_assertion().unwrap();
     assert_eq!(o.view.trust_of(a), Trust::Unverified);
 }
+
+#[test]
+fn encrypted_assertions_decrypt_and_verify() {
+    let key = ssolint::saml::encrypted::load_private_key(
+        &std::fs::read(dir().join("keys/sp.key")).unwrap(),
+    )
+    .unwrap();
+    for file in [
+        "encrypted-oaep-aes128cbc.xml",
+        "encrypted-rsa15-aes256cbc.xml",
+        "encrypted-oaep-aes128gcm.xml",
+        "encrypted-oaep-aes256gcm.xml",
+    ] {
+        let text = std::fs::read_to_string(dir().join("responses").join(file)).unwrap();
+        let doc = Document::parse(&text).unwrap();
+        let ea = doc
+            .descendants_named(doc.root, ssolint::saml::ns::SAML, "EncryptedAssertion")
+            .next()
+            .unwrap();
+        let plain = ssolint::saml::encrypted::decrypt_assertion(&doc, ea, &key)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let inner_text = ssolint::saml::encrypted::standalone(&doc, ea, &plain);
+        let inner = Document::parse(&inner_text).unwrap();
+        let (findings, view) =
+            check_signatures(&inner, 1, &certs(IDP), &SignaturePolicy::default(), now());
+        assert!(findings.is_empty(), "{file}: {findings:#?}");
+        assert_eq!(view.signed_assertion(), Some(inner.root), "{file}");
+    }
+    // The wrong key is an error, not a panic.
+    let wrong = ssolint::saml::encrypted::load_private_key(
+        &std::fs::read(dir().join("keys/rotated.key")).unwrap(),
+    )
+    .unwrap();
+    let text =
+        std::fs::read_to_string(dir().join("responses/encrypted-oaep-aes128cbc.xml")).unwrap();
+    let doc = Document::parse(&text).unwrap();
+    let ea = doc
+        .descendants_named(doc.root, ssolint::saml::ns::SAML, "EncryptedAssertion")
+        .next()
+        .unwrap();
+    assert!(ssolint::saml::encrypted::decrypt_assertion(&doc, ea, &wrong).is_err());
+}

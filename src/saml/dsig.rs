@@ -324,9 +324,7 @@ fn verify_value(
         }
     }
     for (i, cert) in info.key_info_certs.iter().enumerate() {
-        let key = Certificate::from_base64(&cert.value)
-            .ok()
-            .and_then(|c| c.public_key().ok());
+        let key = embedded_certificate(&cert.value).and_then(|c| c.public_key().ok());
         if key.is_some_and(|k| scheme.verify(&k, &data, &value)) {
             return Some(KeyOrigin::Embedded(i));
         }
@@ -339,6 +337,23 @@ fn verify_value(
         },
     ));
     None
+}
+
+/// A KeyInfo certificate: base64 DER, or (as some IdPs write it) base64 of a PEM block.
+/// Only ever used to tell an untrusted key from a broken signature, never trusted.
+pub fn embedded_certificate(text: &str) -> Option<Certificate> {
+    if let Ok(c) = Certificate::from_base64(text) {
+        return Some(c);
+    }
+    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let bytes = b64().decode(clean).ok()?;
+    if !bytes.starts_with(b"-----BEGIN") {
+        return None;
+    }
+    Certificate::from_file_bytes(&bytes)
+        .ok()?
+        .into_iter()
+        .next()
 }
 
 fn b64() -> base64::engine::GeneralPurpose {
@@ -592,7 +607,7 @@ fn report_signature(
     let embedded: Vec<Option<Certificate>> = info
         .key_info_certs
         .iter()
-        .map(|k| Certificate::from_base64(&k.value).ok())
+        .map(|k| embedded_certificate(&k.value))
         .collect();
     let signer = match &c.key {
         Some(KeyOrigin::Trusted(i)) => trusted.get(*i).cloned(),

@@ -1,6 +1,7 @@
 //! SAML: views over the positioned tree, XML-DSig structure and verification, checks.
 
 pub mod dsig;
+pub mod encrypted;
 pub mod signature;
 pub mod verified;
 

@@ -87,6 +87,17 @@ impl VerifiedView {
             .filter(|a| self.trust_of(*a) == Trust::Signed)
     }
 
+    /// Every assertion a trusted signature covers, in document order (more than one only in
+    /// messages that are refused anyway).
+    pub fn signed_assertions(&self, doc: &Document) -> Vec<NodeId> {
+        std::iter::once(doc.root)
+            .chain(doc.descendants(doc.root))
+            .filter(|n| {
+                doc.is_named(*n, ns::SAML, "Assertion") && self.trust_of(*n) == Trust::Signed
+            })
+            .collect()
+    }
+
     /// The assertion an SP acts on, signed or not.
     pub fn picked_assertion(&self) -> Option<NodeId> {
         self.picked_assertion
