@@ -56,7 +56,8 @@ fn is_b64url_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
 }
 
-/// Does this text have the shape of a compact token: at least one `.`, and nothing but
+/// Does this text have the shape of a compact token: at least one `.` (or a lone JOSE
+/// header), and nothing but
 /// base64 characters (either alphabet, padding) and dots? SAML base64 never holds a dot and
 /// JSON/XML start with a bracket, so this routes malformed tokens to the OIDC checks too
 /// (where they get `oidc.token-malformed` rather than a vague "undecodable").
@@ -64,7 +65,8 @@ pub fn looks_compact(text: &str) -> Option<TokenKind> {
     let chars_ok = text
         .bytes()
         .all(|b| is_b64url_byte(b) || matches!(b, b'.' | b'=' | b'+' | b'/'));
-    if !chars_ok || !text.contains('.') {
+    // A lone `eyJ…` segment is a token with its other segments lost (`{"` in base64url).
+    if !chars_ok || !(text.contains('.') || text.starts_with("eyJ")) {
         return None;
     }
     Some(if split(text).spans.len() == 5 {
@@ -168,6 +170,7 @@ mod tests {
         assert_eq!(looks_compact("MQ.e30.x"), Some(TokenKind::Jws));
         assert_eq!(looks_compact("<xml/>"), None);
         assert_eq!(looks_compact("PHNhbWw+"), None);
+        assert_eq!(looks_compact("eyJhbGciOiJIUzI1NiJ9"), Some(TokenKind::Jws));
         assert_eq!(looks_compact("{\"a\":1}"), None);
     }
 }

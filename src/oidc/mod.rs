@@ -530,19 +530,27 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
         );
         return None;
     }
-    if !allowed.contains(&alg) {
+    let supported = verify::family(&alg).is_some();
+    if !supported || !allowed.contains(&alg) {
         let mut why = String::new();
-        if let Some(close) = allowed.iter().find(|a| a.eq_ignore_ascii_case(&alg)) {
+        if !supported {
+            let close = verify::SUPPORTED
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(&alg));
+            why = match close {
+                Some(c) => format!(" (algorithm names are case-sensitive: {alg} is not {c}, and is no JWS algorithm)"),
+                None => " (not a JWS algorithm ssolint verifies)".into(),
+            };
+        } else if let Some(close) = allowed.iter().find(|a| a.eq_ignore_ascii_case(&alg)) {
             why =
                 format!(" (algorithm names are case-sensitive: {close} is allowed, {alg} is not)");
-        } else if verify::family(&alg).is_none() {
-            why = " (not an algorithm ssolint verifies)".into();
         }
         check.findings.push(
             Finding::new(
                 &rules::ALG_NOT_ALLOWED,
                 format!(
-                    "the header says alg {alg}, which is not in {}{why}; the algorithm is taken from the configuration, never from the token",
+                    "the header says alg {alg}, which {} {}{why}; the algorithm is taken from the configuration, never from the token",
+                    if supported { "is not in" } else { "is refused whatever" },
                     check.allowed_source.describe()
                 ),
             )
@@ -552,7 +560,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
             .found(alg.clone()),
         );
     }
-    verify::family(&alg).is_some().then_some(alg)
+    supported.then_some(alg)
 }
 
 /// Why each key is or is not a candidate for (alg, kid).
@@ -573,12 +581,11 @@ pub fn select_keys(jwks: &Jwks, alg: &str, kid: Option<&str>) -> Vec<KeyCandidat
                 c.reason = format!("{alg} is not an algorithm ssolint verifies");
                 return c;
             };
-            if let Some(want) = kid {
-                if k.kid.as_deref() != Some(want) {
-                    c.reason = match &k.kid {
-                        Some(other) => format!("kid {other:?} is not the token's {want:?}"),
-                        None => format!("has no kid; the token names {want:?}"),
-                    };
+            // A key without a kid may verify any token (RFC 7517 §4.5 makes kid optional); a
+            // key with another kid may not.
+            if let (Some(want), Some(other)) = (kid, k.kid.as_deref()) {
+                if other != want {
+                    c.reason = format!("kid {other:?} is not the token's {want:?}");
                     return c;
                 }
             }
@@ -608,7 +615,11 @@ pub fn select_keys(jwks: &Jwks, alg: &str, kid: Option<&str>) -> Vec<KeyCandidat
                 return c;
             }
             c.candidate = true;
-            let by_kid = if kid.is_some() { "kid matches" } else { "the token names no kid" };
+            let by_kid = match (kid, &k.kid) {
+                (Some(_), Some(_)) => "kid matches",
+                (Some(_), None) => "the key has no kid, so it may verify any token",
+                (None, _) => "the token names no kid",
+            };
             let by_alg = if k.alg.is_some() {
                 format!("alg member {alg}")
             } else {
