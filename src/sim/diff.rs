@@ -47,7 +47,16 @@ impl Change {
             Change::RiskAdded(r) => format!("new risk {}", r.name()),
             Change::RiskRemoved(r) => format!("risk {} gone", r.name()),
             Change::DomainClass(a, b) => format!("domain {} → {}", a.name(), b.name()),
-            Change::Other(f, a, b) => format!("{f} {a} → {b}"),
+            Change::Other(f, a, b) => {
+                let shown = |v: &str| {
+                    if v.is_empty() {
+                        "-".to_string()
+                    } else {
+                        v.to_string()
+                    }
+                };
+                format!("{f} {} → {}", shown(a), shown(b))
+            }
         }
     }
 }
@@ -250,8 +259,13 @@ impl Expected {
                 format!("cannot read expected changes {label}: {e}"),
             )
         })?;
-        let is_json = path.extension().and_then(|e| e.to_str()) == Some("json")
-            || text.trim_start().starts_with('[');
+        let start = text.trim_start();
+        let is_json = match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => true,
+            Some("toml") => false,
+            // `[[expected]]` opens a TOML file; `[{` or `{` a JSON one.
+            _ => start.starts_with('{') || (start.starts_with('[') && !start.starts_with("[[")),
+        };
         let entries = if is_json {
             let value = crate::json::parse(&text).map_err(|e| {
                 Fatal::new(
