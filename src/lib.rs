@@ -23,4 +23,5 @@ pub mod saml;
 pub mod scim;
 pub mod sim;
 pub mod source;
+pub mod x509;
 pub mod xml;
