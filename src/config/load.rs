@@ -52,12 +52,21 @@ impl LoadedConfig {
         let mut p = path;
         loop {
             if let Some(s) = self.spans.get(p).and_then(|k| k.key.or(k.value)) {
-                return s;
+                // An ancestor's span can be a whole `[[table]]`: point at its first line.
+                return if p == path { s } else { self.first_line(s) };
             }
             match parent(p) {
                 Some(up) => p = up,
                 None => return Span::new(0, 0),
             }
+        }
+    }
+
+    fn first_line(&self, s: Span) -> Span {
+        let text = self.source.slice(s);
+        match text.find('\n') {
+            Some(i) => Span::new(s.start, s.start + text[..i].trim_end().len()),
+            None => s,
         }
     }
 

@@ -36,8 +36,14 @@ impl Lint<'_> {
 
     /// "`authentication.mode` is" when written, "`authentication.mode` is not set, so it is"
     /// when a default or the pattern decides.
-    fn said(&self, path: &str) -> String {
-        if self.loaded.has(path) {
+    fn said(&self, path: &str, usable: bool) -> String {
+        if self.loaded.has(path) && !usable {
+            if self.loaded.has("pattern") {
+                format!("`{path}` holds no usable value, so the pattern makes it")
+            } else {
+                format!("`{path}` holds no usable value, so it defaults to")
+            }
+        } else if self.loaded.has(path) {
             format!("`{path}` is")
         } else if self.loaded.config.pattern.is_some() && self.loaded.has("pattern") {
             format!("`{path}` is not set, so the pattern makes it")
@@ -292,7 +298,7 @@ fn sso(l: &mut Lint) {
                 .at(
                     &rule::SSO_OFF,
                     &mode_path,
-                    format!("{} \"default\": users sign in with password or social login, not through the IdP", l.said("authentication.mode")),
+                    format!("{} \"default\": users sign in with password or social login, not through the IdP", l.said("authentication.mode", c.authentication.mode.is_some())),
                 )
                 .expected("\"sso_enforced\"")
                 .found("\"default\"");
@@ -303,7 +309,7 @@ fn sso(l: &mut Lint) {
                 .at(
                     &rule::SSO_NOT_ENFORCED,
                     &mode_path,
-                    format!("{} \"sso_enabled\": Google, Microsoft and Apple login stay open to provisioned users", l.said("authentication.mode")),
+                    format!("{} \"sso_enabled\": Google, Microsoft and Apple login stay open to provisioned users", l.said("authentication.mode", c.authentication.mode.is_some())),
                 )
                 .expected("\"sso_enforced\"")
                 .found("\"sso_enabled\"");
@@ -514,7 +520,7 @@ fn provisioning(l: &mut Lint) {
             &scim_path,
             format!(
                 "{} false: users removed at the IdP stay in the workspace until removed by hand",
-                l.said("provisioning.scim")
+                l.said("provisioning.scim", c.provisioning.scim.is_some())
             ),
         );
         l.push(f);
@@ -556,7 +562,7 @@ fn provisioning(l: &mut Lint) {
             .at(
                 &rule::EXTERNAL_INVITES_ALLOWED,
                 "workspace.external_invites",
-                format!("SSO is enforced but {} \"allowed\": users invited on unverified domains sign in with password or social login", l.said("workspace.external_invites")),
+                format!("SSO is enforced but {} \"allowed\": users invited on unverified domains sign in with password or social login", l.said("workspace.external_invites", c.workspace.external_invites.is_some())),
             )
             .expected("\"blocked\"")
             .found("\"allowed\"");
@@ -573,7 +579,7 @@ fn roles(l: &mut Lint) {
                 "authentication.mfa",
                 format!(
                     "{} \"none\": nobody expects the IdP to require a second factor",
-                    l.said("authentication.mfa")
+                    l.said("authentication.mfa", c.authentication.mfa.is_some())
                 ),
             )
             .expected("\"idp\"")
