@@ -221,7 +221,7 @@ mod tests {
                 let l = load_str("ssolint.toml", &text, "toml").unwrap();
                 assert!(l.problems.is_empty(), "{}: {:?}", p.name(), l.problems);
                 assert_eq!(l.config.pattern, Some(p));
-                let (findings, _) = crate::lint::lint_config(&l, 0);
+                let (findings, _) = crate::lint::lint_config(&l, 0, chrono::Utc::now());
                 let errors: Vec<&str> = findings
                     .iter()
                     .filter(|f| f.severity == crate::rules::Severity::Error)

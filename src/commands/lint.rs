@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, args: &LintArgs, out: &mut dyn Write) -> Result<i32, Fatal
     report.input.kind = Some("config".into());
     report.vendor = loaded.config.saml.idp.vendor;
     let file = report.add_file(loaded.source.clone());
-    let (findings, evaluated) = crate::lint::lint_config(&loaded, file);
+    let (findings, evaluated) = crate::lint::lint_config(&loaded, file, now);
     report.findings = findings;
     report.evaluated = evaluated;
     policy::apply_policy(&mut report, &loaded, now);

@@ -5,7 +5,10 @@
 use crate::config::{AuthMode, ExternalInvites, LoadedConfig, Mfa, Protocol};
 use crate::findings::{FileId, Finding};
 use crate::rules::{config as rule, Rule};
+use chrono::{DateTime, Utc};
 use std::path::Path;
+
+pub mod certs;
 
 /// The simulation's ambiguity switches and their values (SIMULATION.md).
 pub const ASSUMPTIONS: &[(&str, &[&str])] = &[
@@ -64,13 +67,18 @@ impl Lint<'_> {
 
 /// Lint the configuration; findings point into the report's file `file`. Returns the
 /// findings and every rule evaluated.
-pub fn lint_config(loaded: &LoadedConfig, file: FileId) -> (Vec<Finding>, Vec<&'static Rule>) {
+pub fn lint_config(
+    loaded: &LoadedConfig,
+    file: FileId,
+    now: DateTime<Utc>,
+) -> (Vec<Finding>, Vec<&'static Rule>) {
     let mut l = Lint {
         loaded,
         file,
         out: loaded.load_findings(file),
     };
     references(&mut l);
+    certificates(&mut l, now);
     values(&mut l);
     domains(&mut l);
     sso(&mut l);
@@ -79,7 +87,55 @@ pub fn lint_config(loaded: &LoadedConfig, file: FileId) -> (Vec<Finding>, Vec<&'
     roles(&mut l);
     ip_allowlist(&mut l);
     data_controls(&mut l);
-    (l.out, rule::RULES.to_vec())
+    let mut evaluated = rule::RULES.to_vec();
+    evaluated.extend_from_slice(certs::RULES);
+    (l.out, evaluated)
+}
+
+/// The window of `metadata.cert-expiring`: `[lint] cert_expiry_warning`, else 30 days.
+pub fn expiry_warning(loaded: &LoadedConfig) -> chrono::Duration {
+    loaded
+        .config
+        .lint
+        .cert_expiry_warning
+        .as_deref()
+        .and_then(|s| crate::clock::parse_duration(s).ok())
+        .unwrap_or_else(certs::default_expiry_warning)
+}
+
+/// `[saml.idp] certificates`: read with openssl and checked like metadata certificates.
+fn certificates(l: &mut Lint, now: DateTime<Utc>) {
+    let window = expiry_warning(l.loaded);
+    for (i, name) in l.loaded.config.saml.idp.certificates.iter().enumerate() {
+        let path = format!("saml.idp.certificates[{i}]");
+        let Ok(bytes) = std::fs::read(l.loaded.resolve(name)) else {
+            continue; // reported by `references`
+        };
+        let span = l.loaded.value_span(&path);
+        match crate::x509::Certificate::from_file_bytes(&bytes) {
+            Err(e) => {
+                let f = Finding::new(
+                    &rule::FILE_MISSING,
+                    format!("`{path}` names {name:?}, which is not a certificate: {e}"),
+                )
+                .at(l.file, span)
+                .element(path)
+                .expected("a PEM or DER X.509 certificate");
+                l.push(f);
+            }
+            Ok(found) => {
+                for c in &found {
+                    let site = certs::CertSite {
+                        file: l.file,
+                        span,
+                        element: &path,
+                    };
+                    let findings = certs::check_certificate(c, now, window, &site);
+                    l.out.extend(findings);
+                }
+            }
+        }
+    }
 }
 
 fn references(l: &mut Lint) {
@@ -744,7 +800,11 @@ mod tests {
 
     fn ids(text: &str) -> Vec<&'static str> {
         let l = load_str("c.toml", text, "toml").unwrap();
-        let mut v: Vec<_> = lint_config(&l, 0).0.iter().map(|f| f.rule.id).collect();
+        let mut v: Vec<_> = lint_config(&l, 0, "2026-06-01T00:00:00Z".parse().unwrap())
+            .0
+            .iter()
+            .map(|f| f.rule.id)
+            .collect();
         v.sort();
         v
     }
@@ -795,7 +855,7 @@ certificates = []
             ]
         );
         let l = load_str("c.toml", "", "toml").unwrap();
-        let f = lint_config(&l, 0).0;
+        let f = lint_config(&l, 0, "2026-06-01T00:00:00Z".parse().unwrap()).0;
         assert!(f
             .iter()
             .any(|f| f.message.contains("not set, so it defaults to")));
@@ -804,7 +864,7 @@ certificates = []
     #[test]
     fn the_pattern_decides_and_is_pointed_at() {
         let l = load_str("c.toml", "pattern = \"sso-scim\"\n", "toml").unwrap();
-        let f = lint_config(&l, 0).0;
+        let f = lint_config(&l, 0, "2026-06-01T00:00:00Z".parse().unwrap()).0;
         let groups = f
             .iter()
             .find(|f| f.rule.id == "config.scim-groups-missing")
