@@ -299,6 +299,25 @@ mod tests {
     }
 
     #[test]
+    fn where_limits_a_suppression_to_findings_about_that_value() {
+        let l = load_str(
+            "c.toml",
+            "[[suppressions]]\nrule = \"config.invalid-value\"\nreason = \"legacy alias\"\nwhere = \"it-ops\"\n",
+            "toml",
+        )
+        .unwrap();
+        let f = |found: &str| {
+            Finding::new(&rule::INVALID_VALUE, "not an e-mail address")
+                .at(0, Default::default())
+                .found(found)
+        };
+        let mut rep = report_with(&l, vec![f("\"it-ops\""), f("\"sales\"")]);
+        apply_policy(&mut rep, &l, now());
+        assert!(rep.findings[0].suppressed.is_some());
+        assert!(rep.findings[1].suppressed.is_none());
+    }
+
+    #[test]
     fn overrides_change_severity_and_off_removes() {
         let l = load_str(
             "c.toml",
