@@ -388,14 +388,11 @@ impl<'s> Walker<'s> {
                         .unwrap_or_default();
                     let mut f = Finding::new(
                         &rules::UNKNOWN_KEY,
-                        format!(
-                            "unknown key `{p}`{}",
-                            if path.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" in [{path}]")
-                            }
-                        ),
+                        if path.is_empty() {
+                            format!("unknown top-level key `{}`", e.key)
+                        } else {
+                            format!("unknown key `{}` in [{path}]", e.key)
+                        },
                     )
                     .at(0, e.key_span.or(e.node.span).unwrap_or_default())
                     .element(p.clone())
