@@ -79,6 +79,7 @@ pub fn lint_config(
     };
     references(&mut l);
     certificates(&mut l, now);
+    oidc_documents(&mut l);
     values(&mut l);
     domains(&mut l);
     sso(&mut l);
@@ -103,6 +104,44 @@ pub fn expiry_warning(loaded: &LoadedConfig) -> chrono::Duration {
         .unwrap_or_else(certs::default_expiry_warning)
 }
 
+/// `[oidc] jwks` and `discovery`: strict JSON of the right shape.
+fn oidc_documents(l: &mut Lint) {
+    let Some(o) = l.loaded.config.oidc.clone() else {
+        return;
+    };
+    for (path, name, member) in [
+        ("oidc.jwks", o.jwks, "keys"),
+        ("oidc.discovery", o.discovery, "issuer"),
+    ] {
+        let Some(name) = name else { continue };
+        let Ok(text) = std::fs::read_to_string(l.loaded.resolve(&name)) else {
+            continue; // reported by `references`
+        };
+        let problem = match crate::json::parse(&text) {
+            Err(e) => Some(format!(
+                "is not valid JSON (line {}, column {}: {e})",
+                e.line, e.column
+            )),
+            Ok(v) if v.get(member).is_none() => Some(format!("has no `{member}` member")),
+            Ok(_) => None,
+        };
+        if let Some(p) = problem {
+            let f = Finding::new(
+                &rule::REFERENCE_INVALID,
+                format!("`{path}` names {name:?}, which {p}"),
+            )
+            .at(l.file, l.loaded.value_span(path))
+            .element(path)
+            .expected(if member == "keys" {
+                "a JWK Set: {\"keys\": [...]}"
+            } else {
+                "an OpenID Provider configuration with `issuer`"
+            });
+            l.push(f);
+        }
+    }
+}
+
 /// `[saml.idp] certificates`: read with openssl and checked like metadata certificates.
 fn certificates(l: &mut Lint, now: DateTime<Utc>) {
     let window = expiry_warning(l.loaded);
@@ -115,7 +154,7 @@ fn certificates(l: &mut Lint, now: DateTime<Utc>) {
         match crate::x509::Certificate::from_file_bytes(&bytes) {
             Err(e) => {
                 let f = Finding::new(
-                    &rule::FILE_MISSING,
+                    &rule::REFERENCE_INVALID,
                     format!("`{path}` names {name:?}, which is not a certificate: {e}"),
                 )
                 .at(l.file, span)

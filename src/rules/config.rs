@@ -43,6 +43,16 @@ pub static FILE_MISSING: Rule = Rule {
     ..Rule::BLANK
 };
 
+pub static REFERENCE_INVALID: Rule = Rule {
+    id: "config.reference-invalid",
+    severity: Severity::Error,
+    summary: "A file the configuration refers to is not what the key expects",
+    why: "A certificate file that holds no certificate, a JWKS that is not a JSON key set, or a discovery document that is not JSON cannot give the trust anchors and settings the checks rely on. Usually the wrong file was saved (an HTML login page, a private key, a truncated download).",
+    fix: "Save the right document under that path: the IdP's signing certificate as PEM, its JWKS (`jwks_uri`) or its `/.well-known/openid-configuration` as JSON.",
+    source: "RFC 7517 §5 (JWK Set); OpenID Connect Discovery 1.0 §3; RFC 7468 (PEM)",
+    ..Rule::BLANK
+};
+
 pub static SUPPRESSION_WITHOUT_REASON: Rule = Rule {
     id: "config.suppression-without-reason",
     severity: Severity::Error,
@@ -413,6 +423,7 @@ pub static RULES: &[&Rule] = &[
     &UNKNOWN_KEY,
     &INVALID_VALUE,
     &FILE_MISSING,
+    &REFERENCE_INVALID,
     &SUPPRESSION_WITHOUT_REASON,
     &SUPPRESSION_EXPIRED,
     &NO_VERIFIED_DOMAIN,
