@@ -15,6 +15,7 @@ pub mod error;
 pub mod findings;
 pub mod input;
 pub mod json;
+pub mod lint;
 pub mod oidc;
 pub mod redact;
 pub mod report;
