@@ -180,6 +180,10 @@ fn idp_metadata(
             return Ok(());
         }
     };
+    if report.vendor.is_none() {
+        report.vendor =
+            crate::saml::vendor::guess(&crate::saml::view::read(&doc)).map(|g| g.vendor);
+    }
     let ml = metadata::MetadataLint {
         doc: &doc,
         file: mfile,
