@@ -229,3 +229,51 @@ fn diff_of_a_configuration_with_itself_is_empty() {
     let (_, human, _) = run(&["diff", "ssolint.toml", "ssolint.toml", "--format", "human"]);
     assert_eq!(human, "No user's outcome changes.\n");
 }
+
+#[test]
+fn redact_keeps_domains_and_hides_local_parts() {
+    let (_, out, _) = run(&["simulate", "--format", "json", "--redact"]);
+    assert!(!out.contains("pat.smith@"), "IdP e-mail leaked");
+    assert!(!out.contains("\"ana@acme.com\""));
+    let v = json(&out);
+    let first = v["users"][0]["email"].as_str().unwrap();
+    assert!(
+        first.starts_with("user-") && first.ends_with("@acme.com"),
+        "{first}"
+    );
+    let (_, again, _) = run(&["simulate", "--format", "json", "--redact"]);
+    assert_eq!(out, again, "pseudonyms are stable");
+}
+
+#[test]
+fn quiet_json_keeps_only_the_counts() {
+    let (code, out, _) = run(&["simulate", "--format", "json", "--quiet"]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    assert_eq!(v["users"], serde_json::json!([]));
+    assert_eq!(v["counts"]["lockout_now"], 3);
+}
+
+#[test]
+fn diff_sarif_and_junit_use_the_gate_exit_code() {
+    for format in ["sarif", "junit"] {
+        let (code, _, err) = run(&[
+            "diff",
+            "ssolint-enabled.toml",
+            "ssolint.toml",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 1, "{format}: {err}");
+        let (code, _, _) = run(&[
+            "diff",
+            "ssolint-enabled.toml",
+            "ssolint.toml",
+            "--format",
+            format,
+            "--expected",
+            "expected.toml",
+        ]);
+        assert_eq!(code, 0, "{format}");
+    }
+}
