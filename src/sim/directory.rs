@@ -237,6 +237,16 @@ fn parse_social<'a>(items: impl Iterator<Item = &'a str>) -> Result<SocialSet, S
     Ok(set)
 }
 
+/// A known field that an unknown column name is probably a misspelling of. Other columns
+/// (names, departments) are ignored.
+fn near_field(name: &str) -> Option<Field> {
+    let normal = name.to_ascii_lowercase().replace(['-', ' '], "_");
+    Field::ALL
+        .iter()
+        .copied()
+        .find(|f| normal == f.name() || strsim::jaro_winkler(&normal, f.name()) > 0.93)
+}
+
 /// Column positions of a CSV header.
 struct Columns {
     email: usize,
@@ -368,6 +378,16 @@ impl DirectoryReader {
                 email = Some(i);
             } else if let Some(f) = Field::parse(name) {
                 fields.push((f, i));
+            } else if let Some(f) = near_field(name) {
+                // A misspelt column would silently make every user unknown.
+                return Err(Fatal::new(
+                    &input::UNDECODABLE,
+                    format!(
+                        "{path}:1: column {} `{name}` is not a directory field; did you mean `{}`?",
+                        i + 1,
+                        f.name()
+                    ),
+                ));
             }
         }
         let Some(email) = email else {
@@ -748,6 +768,13 @@ mod tests {
             .message
             .contains("no `email` column"));
         assert!(read("email,has_password\na@x.com,yes\n").is_err());
+        let e = read("email,workspace-state\na@x.com,member\n").unwrap_err();
+        assert!(
+            e.message.contains("did you mean `workspace_state`"),
+            "{}",
+            e.message
+        );
+        assert!(read("email,department,name\na@x.com,IT,Ana\n").is_ok());
     }
 
     #[test]
