@@ -64,7 +64,9 @@ fn patterns_all_names_the_four_recommended_patterns() {
     }
     insta::assert_snapshot!(out);
     let (_, j, _) = run(&["simulate", "--format", "json", "--patterns", "all"]);
-    assert_eq!(json(&j)["patterns"].as_array().map(Vec::len), Some(15));
+    let v = json(&j);
+    assert_eq!(v["patterns"].as_array().map(Vec::len), Some(15));
+    insta::assert_json_snapshot!("patterns_json", v);
 }
 
 #[test]
@@ -276,4 +278,17 @@ fn diff_sarif_and_junit_use_the_gate_exit_code() {
         ]);
         assert_eq!(code, 0, "{format}");
     }
+}
+
+#[test]
+fn a_missing_directory_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ssolint.toml");
+    std::fs::write(&cfg, "[workspace]\nverified_domains = [\"acme.com\"]\n").unwrap();
+    let (code, _, err) = run(&["simulate", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("give --users FILE or set [simulate] directory"),
+        "{err}"
+    );
 }

@@ -107,6 +107,10 @@ named_enum! {
     }
 }
 
+/// A JSON array or ListResponse is parsed whole; past this size, CSV or JSONL (streamed) is
+/// the way.
+const MAX_JSON_DOCUMENT: u64 = 512 << 20;
+
 /// A raw value before interpretation: a CSV cell or a JSON member.
 enum Raw<'a> {
     Missing,
@@ -405,14 +409,17 @@ impl DirectoryReader {
         })
     }
 
-    fn whole_json(
-        path: &str,
-        mut source: Box<dyn BufRead>,
-        mut text: String,
-    ) -> Result<Inner, Fatal> {
+    fn whole_json(path: &str, source: Box<dyn BufRead>, mut text: String) -> Result<Inner, Fatal> {
         source
+            .take(MAX_JSON_DOCUMENT + 1)
             .read_to_string(&mut text)
             .map_err(|e| not_utf8_or_io(path, 0, e))?;
+        if text.len() as u64 > MAX_JSON_DOCUMENT {
+            return Err(Fatal::new(
+                &input::TOO_LARGE,
+                format!("{path}: a JSON directory document is read whole and this one is over {} MiB; use CSV or JSONL, which are streamed", MAX_JSON_DOCUMENT >> 20),
+            ));
+        }
         let value = crate::json::parse(&text).map_err(|e| {
             Fatal::new(
                 e.rule(),
