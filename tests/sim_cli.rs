@@ -292,3 +292,17 @@ fn a_missing_directory_is_explained() {
         "{err}"
     );
 }
+
+#[test]
+fn lint_gets_counts_and_one_finding_per_rule() {
+    let loaded = ssolint::config::load(&example().join("ssolint.toml")).unwrap();
+    let summary = ssolint::sim::lint_summary(&loaded, None).unwrap().expect("a directory is configured");
+    assert_eq!(summary.counts.users, 14);
+    let findings = summary.findings(&loaded, 0);
+    let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
+    assert!(ids.contains(&"sim.locked-out") && ids.contains(&"sim.sso-bypass"), "{ids:?}");
+    let locked = findings.iter().find(|f| f.rule.id == "sim.locked-out").unwrap();
+    assert!(locked.message.contains("3 users") && locked.message.contains("sam@acme.com"), "{}", locked.message);
+    let facts = ssolint::sim::DirectoryFacts::collect(&example().join("users.csv")).unwrap();
+    assert!(facts.groups.contains("Engineering") && facts.domains.contains("eu.acme.com"));
+}
