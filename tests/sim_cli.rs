@@ -296,13 +296,50 @@ fn a_missing_directory_is_explained() {
 #[test]
 fn lint_gets_counts_and_one_finding_per_rule() {
     let loaded = ssolint::config::load(&example().join("ssolint.toml")).unwrap();
-    let summary = ssolint::sim::lint_summary(&loaded, None).unwrap().expect("a directory is configured");
+    let summary = ssolint::sim::lint_summary(&loaded, None)
+        .unwrap()
+        .expect("a directory is configured");
     assert_eq!(summary.counts.users, 14);
     let findings = summary.findings(&loaded, 0);
     let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
-    assert!(ids.contains(&"sim.locked-out") && ids.contains(&"sim.sso-bypass"), "{ids:?}");
-    let locked = findings.iter().find(|f| f.rule.id == "sim.locked-out").unwrap();
-    assert!(locked.message.contains("3 users") && locked.message.contains("sam@acme.com"), "{}", locked.message);
+    assert!(
+        ids.contains(&"sim.locked-out") && ids.contains(&"sim.sso-bypass"),
+        "{ids:?}"
+    );
+    let locked = findings
+        .iter()
+        .find(|f| f.rule.id == "sim.locked-out")
+        .unwrap();
+    assert!(
+        locked.message.contains("3 users") && locked.message.contains("sam@acme.com"),
+        "{}",
+        locked.message
+    );
     let facts = ssolint::sim::DirectoryFacts::collect(&example().join("users.csv")).unwrap();
     assert!(facts.groups.contains("Engineering") && facts.domains.contains("eu.acme.com"));
+}
+
+#[test]
+fn every_directory_format_gives_the_same_outcomes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sim/formats");
+    let outcome = |users: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
+            .args(["simulate", "--format", "csv", "--users", users])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{users}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = outcome("users.csv");
+    assert!(csv.contains("ana@acme.com,verified,granted,sso,"), "{csv}");
+    assert!(csv.contains("bo@acme.com,verified,denied,,"), "{csv}");
+    for other in ["users.json", "users.jsonl", "scim-list.json"] {
+        assert_eq!(outcome(other), csv, "{other}");
+    }
 }

@@ -612,7 +612,14 @@ pub fn evaluate_traced(
         && !avail.unknown.contains(Method::Sso)
     {
         t.note(&R_A7, || {
-            "the IdP account is not active or not assigned to the ChatGPT app: no IdP login".into()
+            let mut why = Vec::new();
+            if let Some(status) = u.idp_status.filter(|s| *s != IdpStatus::Active) {
+                why.push(format!("the IdP account is {}", status.name()));
+            }
+            if u.idp_assigned == Some(false) {
+                why.push("the ChatGPT app is not assigned to them in the IdP".to_string());
+            }
+            format!("no IdP login: {}", why.join(" and "))
         });
     }
 
