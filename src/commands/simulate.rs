@@ -341,7 +341,7 @@ fn run_patterns(
             s.push('\n');
             s
         }
-        _ => patterns::render_human(&combos),
+        _ => patterns::render_human(&loaded.config, &combos),
     };
     crate::commands::emit(out, &text)?;
     Ok(0)
