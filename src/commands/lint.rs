@@ -140,7 +140,7 @@ fn signature_finding(
                     signer.display()
                 ),
             )
-            .at(file, doc.span(root))
+            .at(file, doc.element(root).map_or_else(|| doc.span(root), |e| e.start_tag))
             .element(doc.path(root)),
         );
     };
@@ -165,7 +165,11 @@ fn signature_finding(
             &rule::SIGNATURE_INVALID,
             format!("the metadata's signature does not verify: {why}"),
         )
-        .at(file, doc.span(sig))
+        .at(
+            file,
+            doc.element(sig)
+                .map_or_else(|| doc.span(sig), |e| e.start_tag),
+        )
         .element(doc.path(sig)),
     )
 }

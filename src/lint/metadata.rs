@@ -47,8 +47,13 @@ pub fn rules() -> Vec<&'static Rule> {
 
 impl MetadataLint<'_> {
     fn at(&self, r: &'static Rule, node: crate::xml::NodeId, msg: impl Into<String>) -> Finding {
+        // The start tag: an element's whole span can be the rest of the document.
+        let span = self
+            .doc
+            .element(node)
+            .map_or_else(|| self.doc.span(node), |e| e.start_tag);
         Finding::new(r, msg)
-            .at(self.file, self.doc.span(node))
+            .at(self.file, span)
             .element(self.doc.path(node))
     }
 
