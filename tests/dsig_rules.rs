@@ -309,14 +309,17 @@ fn comment_injection_after_signing() {
         .messages
         .iter()
         .any(|m| m.starts_with("saml.comment-in-value") && m.contains("\"ana@acme.com\"")));
-    // With comments the comment is part of what was hashed: the digest no longer matches.
+    // Even under exc-c14n#WithComments: a bare-name `#id` Reference selects the element
+    // without its comments (XML-DSig §4.4.3.3), so the injected comment is not hashed and
+    // the signature still verifies (xmlsec1 agrees). The full value is still reported.
     let o = run("comment-in-nameid-with-comments.xml", IDP);
+    assert!(o.view.signed_assertion().is_some(), "{:#?}", o.messages);
     assert!(
-        o.rules.contains(&"saml.digest-mismatch"),
+        !o.rules.contains(&"saml.digest-mismatch"),
         "{:#?}",
         o.messages
     );
-    assert!(o.view.signed_assertion().is_none());
+    assert!(o.rules.contains(&"saml.comment-in-value"));
 }
 
 #[test]

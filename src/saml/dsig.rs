@@ -244,7 +244,10 @@ fn check_reference(
         }
     }
     // Without a canonicalisation transform the node-set is serialised with Canonical XML 1.0.
-    let method = method.unwrap_or(Method::Inclusive10 { comments: false });
+    let mut method = method.unwrap_or(Method::Inclusive10 { comments: false });
+    // A bare-name `#id` reference selects the element *without* its comments, even when a
+    // WithComments canonicalisation follows (XML-DSig 1.1 §4.4.3.3).
+    method.drop_comments();
     let digest_uri = reference
         .digest_method
         .as_ref()
