@@ -300,6 +300,18 @@ fn each_xsw_shape_is_named_and_nothing_is_signed() {
 }
 
 #[test]
+fn a_misplaced_reference_is_not_called_wrapping_when_it_covers_the_assertion() {
+    let o = run("reference-elsewhere.xml", IDP);
+    assert!(o.rules.contains(&"saml.signature-reference-invalid"));
+    assert!(
+        !o.rules.contains(&"saml.signature-wrapping"),
+        "{:#?}",
+        o.messages
+    );
+    assert!(o.view.signed_assertion().is_none());
+}
+
+#[test]
 fn comment_injection_after_signing() {
     // Exclusive c14n without comments drops the comment: the signature still verifies and
     // the full value is reported.

@@ -326,7 +326,16 @@ pub fn structural_findings(
         .iter()
         .filter(|c| c.cryptographically_valid())
         .collect();
-    let covered = |n: NodeId| view.trust_of(n) >= Trust::Untrusted;
+    // Covered: inside a structurally valid signature's coverage, or at least inside the
+    // element a cryptographically valid signature hashed (a misplaced Reference is reported
+    // as such, not as wrapping, when it covers what the SP reads).
+    let covered = |n: NodeId| {
+        view.trust_of(n) >= Trust::Untrusted
+            || valid.iter().any(|c| {
+                c.referenced
+                    .is_some_and(|r| doc.is_within(n, r) && !doc.is_within(n, c.info.node))
+            })
+    };
     let mut reported = false;
     for c in &valid {
         let shape = xsw_shape(doc, picked, c);
