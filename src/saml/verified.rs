@@ -183,6 +183,14 @@ fn xsw_shape(doc: &Document, picked: Option<NodeId>, c: &SignatureCheck) -> Opti
     })
 }
 
+/// A path with the element's ID, to tell two same-named elements apart.
+fn named(doc: &Document, n: NodeId) -> String {
+    match doc.id_attr(n) {
+        Some(a) => format!("{} (ID {:?})", doc.path(n), a.value),
+        None => doc.path(n),
+    }
+}
+
 fn tag_span(doc: &Document, n: NodeId) -> crate::source::Span {
     doc.element(n).map(|e| e.start_tag).unwrap_or(doc.span(n))
 }
@@ -354,12 +362,12 @@ pub fn structural_findings(
         let shape_text = shape
             .map(|s| format!("the {s} shape"))
             .unwrap_or_else(|| "a wrapping shape outside the XSW1–8 catalogue".into());
-        let covered_path = c.referenced.map(|r| doc.path(r)).unwrap_or_default();
+        let covered_path = c.referenced.map(|r| named(doc, r)).unwrap_or_default();
         let mut f = Finding::new(
             &rules::SIGNATURE_WRAPPING,
             format!(
                 "Signature wrapping ({shape_text}): a signature verifies over {covered_path}, but {} — what a service provider would read — lies outside it.",
-                doc.path(target)
+                named(doc, target)
             ),
         )
         .at(file, tag_span(doc, target))
