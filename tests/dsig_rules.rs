@@ -419,3 +419,36 @@ fn encrypted_assertions_decrypt_and_verify() {
         .unwrap();
     assert!(ssolint::saml::encrypted::decrypt_assertion(&doc, ea, &wrong).is_err());
 }
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Damage anywhere in a signed response never panics the verifier or the view.
+        #[test]
+        fn damaged_documents_never_panic(
+            file in prop::sample::select(vec!["both-signed.xml", "ecdsa-p384.xml", "xsw6.xml", "encrypted-oaep-aes256gcm.xml", "exc-prefixlist.xml"]),
+            edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(vec!["", "<", ">", "\"", "&amp;", "<!---->", "A", "<x/>", "ID=\"_assert1\" ", "]]>"])), 1..4),
+        ) {
+            let mut text = std::fs::read_to_string(dir().join("responses").join(file)).unwrap();
+            for (at, insert) in &edits {
+                let mut i = at.index(text.len() + 1);
+                while !text.is_char_boundary(i) {
+                    i -= 1;
+                }
+                text.insert_str(i, insert);
+            }
+            if let Ok(doc) = Document::parse(&text) {
+                let trusted = certs(&["idp.pem", "p-384.pem"]);
+                let (_findings, view) = check_signatures(&doc, 0, &trusted, &SignaturePolicy::default(), now());
+                for n in doc.ids() {
+                    let _ = view.trust_of(n);
+                }
+                let _ = view.signed_content(&doc);
+            }
+        }
+    }
+}

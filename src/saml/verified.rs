@@ -43,8 +43,10 @@ impl VerifiedView {
         let mut trust = vec![Trust::Unsigned; doc.len()];
         let mut signed = Vec::new();
         let mut raise = |apex: NodeId, exclude: Option<NodeId>, level: Trust| {
+            // A subtree is contiguous in the tree and its span contains its descendants'.
+            let excluded = exclude.map(|x| doc.span(x));
             for n in std::iter::once(apex).chain(doc.all_descendants(apex)) {
-                if exclude.is_some_and(|x| doc.is_within(n, x)) {
+                if excluded.is_some_and(|x| x.contains(doc.span(n))) {
                     continue;
                 }
                 if let Some(t) = trust.get_mut(n.0 as usize) {
