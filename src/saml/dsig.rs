@@ -607,17 +607,29 @@ fn report_signature(
         );
     }
 
+    // KeyInfo certificates identical to the trusted signer need no parsing.
+    let signer_der = match &c.key {
+        Some(KeyOrigin::Trusted(i)) => trusted.get(*i).map(|t| t.der.as_slice()),
+        _ => None,
+    };
     let embedded: Vec<Option<Certificate>> = info
         .key_info_certs
         .iter()
-        .map(|k| embedded_certificate(&k.value))
+        .map(|k| {
+            let same = signer_der.is_some_and(|der| b64().decode(&k.value).is_ok_and(|d| d == der));
+            if same {
+                None
+            } else {
+                embedded_certificate(&k.value)
+            }
+        })
         .collect();
-    let signer = match &c.key {
-        Some(KeyOrigin::Trusted(i)) => trusted.get(*i).cloned(),
-        Some(KeyOrigin::Embedded(i)) => embedded.get(*i).cloned().flatten(),
+    let signer: Option<&Certificate> = match &c.key {
+        Some(KeyOrigin::Trusted(i)) => trusted.get(*i),
+        Some(KeyOrigin::Embedded(i)) => embedded.get(*i).and_then(Option::as_ref),
         None => None,
     };
-    if let Some(cert) = &signer {
+    if let Some(cert) = signer {
         if cert.info.key_type == "RSA" && cert.info.key_bits < 2048 {
             out.push(
                 Finding::new(
