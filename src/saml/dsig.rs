@@ -736,3 +736,60 @@ fn report_signature(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::nid::Nid;
+
+    fn p256() -> (PKey<openssl::pkey::Private>, PKey<Public>) {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = EcKey::generate(&group).unwrap();
+        let public = EcKey::from_public_key(&group, key.public_key()).unwrap();
+        (
+            PKey::from_ec_key(key).unwrap(),
+            PKey::from_ec_key(public).unwrap(),
+        )
+    }
+
+    fn raw_signature(key: &PKey<openssl::pkey::Private>, data: &[u8]) -> Vec<u8> {
+        let mut s = openssl::sign::Signer::new(MessageDigest::sha256(), key).unwrap();
+        let der = s.sign_oneshot_to_vec(data).unwrap();
+        let sig = EcdsaSig::from_der(&der).unwrap();
+        let mut raw = sig.r().to_vec_padded(32).unwrap();
+        raw.extend(sig.s().to_vec_padded(32).unwrap());
+        raw
+    }
+
+    #[test]
+    fn ecdsa_raw_signatures_verify_and_malformed_ones_do_not() {
+        let (private, public) = p256();
+        let scheme = SigScheme::from_uri(alg::ECDSA_SHA256).unwrap();
+        let raw = raw_signature(&private, b"signed info");
+        assert!(scheme.verify(&public, b"signed info", &raw));
+        assert!(!scheme.verify(&public, b"other", &raw));
+        // Wrong lengths, a zero r or s, and DER instead of r‖s are refused.
+        assert!(!scheme.verify(&public, b"signed info", &raw[..63]));
+        let mut long = raw.clone();
+        long.push(0);
+        assert!(!scheme.verify(&public, b"signed info", &long));
+        let mut zero_r = raw.clone();
+        zero_r[..32].fill(0);
+        assert!(!scheme.verify(&public, b"signed info", &zero_r));
+        let mut zero_s = raw.clone();
+        zero_s[32..].fill(0);
+        assert!(!scheme.verify(&public, b"signed info", &zero_s));
+    }
+
+    #[test]
+    fn algorithm_and_key_type_must_match() {
+        let (private, public) = p256();
+        let raw = raw_signature(&private, b"x");
+        // An RSA algorithm never verifies with an EC key.
+        let rsa = SigScheme::from_uri(alg::RSA_SHA256).unwrap();
+        assert!(!rsa.verify(&public, b"x", &raw));
+        assert!(SigScheme::from_uri("http://www.w3.org/2000/09/xmldsig#hmac-sha1").is_none());
+        assert!(digest_for("http://www.w3.org/2001/04/xmldsig-more#md5").is_none());
+    }
+}
