@@ -452,3 +452,26 @@ mod hostile {
         }
     }
 }
+
+#[test]
+fn signatures_beyond_the_limit_are_reported_not_verified() {
+    let text = std::fs::read_to_string(dir().join("responses/assertion-signed.xml")).unwrap();
+    let sig_start = text.find("<ds:Signature").unwrap();
+    let sig_end = text.find("</ds:Signature>").unwrap() + "</ds:Signature>".len();
+    let sig = &text[sig_start..sig_end];
+    let extra = sig.repeat(ssolint::saml::dsig::MAX_SIGNATURES + 2);
+    let i = text.find("</samlp:Response>").unwrap();
+    let hostile = format!(
+        "{}<samlp:Extensions>{extra}</samlp:Extensions>{}",
+        &text[..i],
+        &text[i..]
+    );
+    let doc = Document::parse(&hostile).unwrap();
+    let (findings, view) =
+        check_signatures(&doc, 0, &certs(IDP), &SignaturePolicy::default(), now());
+    assert!(findings
+        .iter()
+        .any(|f| f.rule.id == "saml.signature-invalid" && f.message.contains("more than 16")));
+    // The genuine assertion signature (first in document order) still verifies.
+    assert!(view.signed_assertion().is_some());
+}
