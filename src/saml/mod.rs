@@ -2,8 +2,11 @@
 
 pub mod dsig;
 pub mod encrypted;
+pub mod pretty;
 pub mod signature;
+pub mod vendor;
 pub mod verified;
+pub mod view;
 
 /// Namespace URIs.
 pub mod ns {
