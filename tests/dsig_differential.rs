@@ -389,7 +389,7 @@ proptest! {
     // Each case spawns xmlsec1 (5–40 ms on a loaded machine); SSOLINT_DSIG_MUTATIONS raises
     // the count for a longer run.
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("SSOLINT_DSIG_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(600),
+        cases: std::env::var("SSOLINT_DSIG_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(400),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
