@@ -207,3 +207,21 @@ fn an_all_zero_ecdsa_signature_is_refused() {
     assert_eq!(f["rule"], "oidc.signature-invalid");
     assert!(f["message"].as_str().unwrap().contains("zero"), "{f}");
 }
+
+#[test]
+fn entra_tenant_template_with_allowed_tenants_through_the_configuration() {
+    let (v, code) = check(&["tokens/entra.jwt", "--config", "configs/entra.toml"]);
+    assert_eq!(code, 0, "{:?}", rules(&v));
+    let (v, code) = check(&[
+        "tokens/entra-other-tenant.jwt",
+        "--config",
+        "configs/entra.toml",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), vec!["oidc.issuer-mismatch"]);
+    assert!(v["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not in allowed_tenants"));
+    assert_eq!(v["findings"][0]["location"]["element"], "payload.tid");
+}
