@@ -270,3 +270,19 @@ fn keys_without_kid_are_tried_and_keys_with_another_kid_are_not() {
     );
     assert!(sel[2].reason.contains("use=\"enc\""));
 }
+
+proptest::proptest! {
+    /// Hostile input never panics: arbitrary segments, JSON-ish payloads, any algorithm.
+    #[test]
+    fn arbitrary_tokens_never_panic(
+        header in "\\{\"alg\":\"(HS256|RS256|ES256|EdDSA|none|x)\"(,\"kid\":\"k1\")?(,\"crit\":1)?\\}",
+        payload in "[ -~]{0,60}",
+        sig in "[A-Za-z0-9_-]{0,90}",
+        extra in proptest::option::of("[A-Za-z0-9_.=+/-]{0,20}"),
+    ) {
+        let tok = format!("{}.{}.{sig}{}", jose::b64url(header.as_bytes()), jose::b64url(payload.as_bytes()), extra.unwrap_or_default());
+        let c = check_token(&tok, &expectations(), Clock::IssueInstant, Duration::seconds(180));
+        let _ = c.summary();
+        let _ = describe(&tok, Some(now()));
+    }
+}

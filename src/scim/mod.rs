@@ -358,3 +358,16 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_json_never_panics(text in "\\{(\"(userName|emails|active|schemas|groups|primary|value|Resources)\":(\"[a-z@.]{0,8}\"|true|1|\\[\\]|\\[\\{\"value\":\"a@b.c\",\"primary\":true\\}\\]|\\{\\}),?){0,6}\\}") {
+            let _ = check_payload(&text, &ScimExpectations { verified_domains: Some(vec!["b.c".into()]) });
+            let _ = spans::index(&text);
+        }
+    }
+}
