@@ -15,4 +15,6 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+./scripts/install-test-deps.sh
+
 cargo test --all-targets --locked "$@"

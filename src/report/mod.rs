@@ -1,5 +1,6 @@
 //! One report model, rendered into each output format from the same findings.
 
+pub mod docs;
 pub mod human;
 pub mod json;
 pub mod junit;
