@@ -225,3 +225,31 @@ fn entra_tenant_template_with_allowed_tenants_through_the_configuration() {
         .contains("not in allowed_tenants"));
     assert_eq!(v["findings"][0]["location"]["element"], "payload.tid");
 }
+
+#[test]
+fn configuration_severity_overrides_and_suppressions_apply_to_token_findings() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oidc");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ssolint.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[workspace]\nverified_domains = [\"acme.test\"]\n\n[oidc]\nissuer = \"https://idp.example.test\"\nclient_id = \"chatgpt-enterprise\"\njwks = {:?}\n\n[rules]\n\"oidc.expired\" = \"warning\"\n\n[[suppressions]]\nrule = \"oidc.email-missing\"\nreason = \"service accounts carry no e-mail\"\n",
+            fixtures.join("jwks.json").display().to_string()
+        ),
+    )
+    .unwrap();
+    let (v, code) = check(&["tokens/expired.fire.jwt", "--config", cfg.to_str().unwrap()]);
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("warn")));
+    assert_eq!(v["findings"][0]["severity"], "warning");
+    let (v, code) = check(&[
+        "tokens/email-missing.fire.jwt",
+        "--config",
+        cfg.to_str().unwrap(),
+    ]);
+    assert_eq!((code, v["verdict"].as_str()), (0, Some("pass")));
+    assert_eq!(
+        v["findings"][0]["suppressed"]["reason"],
+        "service accounts carry no e-mail"
+    );
+}

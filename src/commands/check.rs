@@ -51,9 +51,14 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
             texts.extend(split_lines(&name, text));
         }
     }
+    // Suppression expiry dates are judged today (the edge may read the system clock).
+    let today = ctx.clock.now_or(chrono::Utc::now());
     let mut reports = Vec::new();
     for (name, text) in texts {
         let mut r = check_text(ctx, &name, text.trim(), &oidc_exp, &scim_exp, skew)?;
+        if let Some(loaded) = &config {
+            config::apply_policy(&mut r, loaded, today);
+        }
         if r.vendor.is_none() {
             r.vendor = config.as_ref().and_then(|c| c.config.saml.idp.vendor);
         }
@@ -280,6 +285,7 @@ pub fn check_text(
         r.vendor = checked.vendor();
         r.summary = checked.summary();
         r.findings = checked.findings;
+        r.evaluated = crate::rules::oidc::RULES.to_vec();
         return Ok(r);
     }
     if text.starts_with('{') || text.starts_with('[') {
@@ -298,6 +304,7 @@ pub fn check_text(
                 r.input.kind = c.kind.input_kind().map(str::to_string);
                 r.summary.insert("resources".into(), json!(c.resources));
                 r.findings = c.findings;
+                r.evaluated = crate::rules::scim::RULES.to_vec();
                 Ok(r)
             }
             None => Err(Fatal::new(
