@@ -373,6 +373,7 @@ def main():
                 "okta", [ASSERTION_NODE])
     write("demo/okta-response.xml", demo)
     write("demo/idp-metadata.xml", messages["okta-metadata"][1])
+    rule_fixtures(okta)
     write("demo/ssolint.toml", f'''# The workspace of the README's first example.
 pattern = "sso-manual-invites"
 clock_skew = "180s"
@@ -397,6 +398,54 @@ groups = "groups"
 metadata = "idp-metadata.xml"
 vendor = "okta"
 ''')
+
+
+def rule_fixtures(okta):
+    """fire and near-miss inputs for every input.* rule (run with `decode`)."""
+    def case(rule, files, fire, near):
+        for name, data in files.items():
+            mode = "wb" if isinstance(data, bytes) else "w"
+            with open(path("rules", rule, name), mode) as f:
+                f.write(data)
+        for which, target in (("fire", fire), ("near-miss", near)):
+            write(f"rules/{rule}/{which}.args", f"decode\n{target}\n--now\n2026-03-01T10:00:00Z\n")
+
+    b64 = base64.b64encode(okta.encode()).decode()
+    broken = b64[:100] + "!" + b64[100:]
+    case("input.undecodable", {"response.b64": b64 + "\n", "broken.b64": broken + "\n"},
+         "broken.b64", "response.b64")
+    # /dev/zero never ends: reading stops at the cap.
+    case("input.too-large", {"response.xml": okta}, "/dev/zero", "response.xml")
+    case("input.xml-malformed", {"response.xml": okta, "truncated.xml": okta[: len(okta) * 2 // 3]},
+         "truncated.xml", "response.xml")
+    doctype = okta.replace("?>\n", '?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n', 1)
+    case("input.dtd-forbidden", {"response.xml": okta, "doctype.xml": doctype},
+         "doctype.xml", "response.xml")
+
+    def nested(depth):
+        inner = "<x>" * depth + "</x>" * depth
+        return okta.replace("<saml2p:Status>",
+                            f'<saml2p:Extensions>{inner}</saml2p:Extensions><saml2p:Status>', 1)
+    case("input.too-deep", {"deep.xml": nested(300), "shallow.xml": nested(200)},
+         "deep.xml", "shallow.xml")
+    user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "dana.kowalski@example.com", "active": True}
+    good = json.dumps(user, indent=2)
+    case("input.json-malformed", {"user.json": good + "\n", "trailing-comma.json": good[:-2] + ",\n}\n"},
+         "trailing-comma.json", "user.json")
+    dup = good.replace('"active": true', '"active": true,\n  "userName": "someone.else@example.com"')
+    case("input.json-duplicate-key", {"user.json": good + "\n", "duplicate.json": dup + "\n"},
+         "duplicate.json", "user.json")
+    accented = okta.replace("<saml2:AttributeValue", "<saml2:AttributeValue", 1).replace(">Nguyen<", ">Nguy\u00ean<")
+    case("input.not-utf8", {"utf8.xml": accented.encode("utf-8"),
+                            "latin1.xml": accented.encode("latin-1", errors="replace")},
+         "latin1.xml", "utf8.xml")
+
+    def padded(n):
+        req = authn_request().replace("<saml:Issuer>", " " * n + "<saml:Issuer>", 1)
+        return redirect_url(OKTA_SSO, "SAMLRequest", req) + "\n"
+    case("input.inflate-bomb", {"bomb.url": padded(5 << 20), "large.url": padded(1 << 20)},
+         "bomb.url", "large.url")
 
 
 main()
