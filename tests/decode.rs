@@ -161,6 +161,12 @@ fn har_capture_yields_request_then_response() {
         messages[0]["summary"]["id"],
         messages[1]["summary"]["in_response_to"]
     );
+    let pair = &v["summary"]["pairs"]["matched"][0];
+    assert_eq!(
+        (pair["request"].as_u64(), pair["response"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(pair["relay_state_matches"], true);
     insta::assert_json_snapshot!("har_flow", pinned(v));
 }
 
