@@ -226,9 +226,15 @@ impl Redactor {
         if st.pattern.is_none() {
             let mut keys: Vec<&String> = st.map.keys().collect();
             keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+            // Whole words only, so a short name never rewrites the inside of another word.
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
             let alternation = keys
                 .iter()
-                .map(|k| regex::escape(k))
+                .map(|k| {
+                    let pre = if word(k.chars().next()) { r"\b" } else { "" };
+                    let post = if word(k.chars().last()) { r"\b" } else { "" };
+                    format!("{pre}{}{post}", regex::escape(k))
+                })
                 .collect::<Vec<_>>()
                 .join("|");
             st.pattern = Regex::new(&format!("(?i){alternation}")).ok();
@@ -298,6 +304,11 @@ mod tests {
             "user1@example.com is Person1; write to user1@example.com or user2@x.org"
         );
         assert_eq!(r.text("Nguyen"), "Person3");
+        r.add_value("Li");
+        assert_eq!(
+            r.text("Li, client of LinkedIn"),
+            "Person4, client of LinkedIn"
+        );
     }
 
     #[test]

@@ -72,7 +72,13 @@ fn detect_in(
     };
     let t = text.trim();
     if t.is_empty() {
-        note(tried, &layers, "anything: the text is empty");
+        if layers.iter().all(|l| *l == Encoding::Bom) {
+            return Err(Fatal::new(
+                &rule::UNDECODABLE,
+                format!("{label}: the input is empty; give a SAML message, URL, form body, HAR capture, JWT or SCIM payload"),
+            ));
+        }
+        note(tried, &layers, "a value (it is empty)");
         return Ok(None);
     }
     if layers.len() > MAX_LAYERS {
