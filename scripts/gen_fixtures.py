@@ -214,6 +214,51 @@ def authn_request():
         '</samlp:AuthnRequest>')
 
 
+def okta_assertion(signed_response):
+    """The signed Assertion alone (it declares its own namespace, so its signature holds)."""
+    start = signed_response.index("<saml2:Assertion ")
+    end = signed_response.index("</saml2:Assertion>") + len("</saml2:Assertion>")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + signed_response[start:end] + "\n"
+
+
+def logout_request():
+    return (
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_b7e1c9d24f3a4e8b9c0d1e2f3a4b5c6d" '
+        f'Version="2.0" IssueInstant="2026-03-01T11:00:00Z" Destination="{OKTA_SSO}/slo">'
+        f'<saml:Issuer>{SP_ENTITY}</saml:Issuer>'
+        '<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">alice.nguyen@example.com</saml:NameID>'
+        '<samlp:SessionIndex>id42188456110125501871692580</samlp:SessionIndex>'
+        '</samlp:LogoutRequest>')
+
+
+def logout_response():
+    return (
+        '<saml2p:LogoutResponse xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'ID="id4218845610985537512683999" InResponseTo="_b7e1c9d24f3a4e8b9c0d1e2f3a4b5c6d" '
+        'Version="2.0" IssueInstant="2026-03-01T11:00:01Z" '
+        'Destination="https://sp.example.test/saml/slo">'
+        f'<saml2:Issuer xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion">{OKTA_ISSUER}</saml2:Issuer>'
+        '<saml2p:Status><saml2p:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></saml2p:Status>'
+        '</saml2p:LogoutResponse>')
+
+
+def jwe():
+    """A compact JWE (RSA-OAEP + A256GCM) to the SP key. OAEP is randomised, so this file
+    changes on each run; tests only read its header."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    header = {"alg": "RSA-OAEP", "enc": "A256GCM", "kid": "sp-encryption"}
+    protected = b64url(json.dumps(header, separators=(",", ":")).encode())
+    cek = bytes(range(32))
+    iv = bytes(range(12))
+    cert = serialization.load_pem_private_key(
+        open(os.path.join(KEYS, "sp.key.pem"), "rb").read(), password=None).public_key()
+    wrapped = cert.encrypt(cek, padding.OAEP(mgf=padding.MGF1(hashes.SHA1()),
+                                             algorithm=hashes.SHA1(), label=None))
+    sealed = AESGCM(cek).encrypt(iv, b'{"sub":"x"}', protected.encode())
+    return ".".join([protected, b64url(wrapped), b64url(iv), b64url(sealed[:-16]), b64url(sealed[-16:])])
+
+
 def q(s):
     return urllib.parse.quote(s, safe="")
 
@@ -313,6 +358,9 @@ def main():
         "google-metadata": (None, metadata(GOOGLE_ISSUER, "google", GOOGLE_SSO,
                                            ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"])),
         "authn-request": ("SAMLRequest", authn_request()),
+        "okta-assertion": ("SAMLResponse", okta_assertion(okta)),
+        "logout-request": ("SAMLRequest", logout_request()),
+        "logout-response": ("SAMLResponse", logout_response()),
     }
     for name, (param, xml) in messages.items():
         folder = "saml"
@@ -356,6 +404,18 @@ def main():
     token = id_token()
     write("decode/entra-id-token.jwt", token + "\n")
     write("decode/entra-id-token.form", f"id_token={token}&state=af0ifjsldkj\n")
+    write("decode/entra-id-token.jwe", jwe() + "\n")
+    write("decode/scim-group.json", json.dumps({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "ChatGPT Users",
+        "members": [{"value": "2819c223-7f76-453a-919d-413861904646",
+                     "display": "Dana Kowalski"}]}, indent=2) + "\n")
+    write("decode/scim-list-response.json", json.dumps({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": 1, "startIndex": 1, "itemsPerPage": 1,
+        "Resources": [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                       "id": "2819c223-7f76-453a-919d-413861904646",
+                       "userName": "dana.kowalski@example.com"}]}, indent=2) + "\n")
     write("decode/scim-user.json", json.dumps({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
         "id": "2819c223-7f76-453a-919d-413861904646", "userName": "dana.kowalski@example.com",

@@ -45,16 +45,27 @@ fn expected_layers(file: &str) -> (&'static str, Vec<&'static str>) {
         "saml-metadata"
     } else if file.contains("authn-request") {
         "saml-authn-request"
+    } else if file.ends_with(".jwe") {
+        "jwe"
     } else if file.contains("id-token") {
         "jwt"
-    } else if file.contains("scim-user") {
-        "scim-user"
+    } else if let Some(scim) = ["scim-user", "scim-group", "scim-list-response"]
+        .into_iter()
+        .find(|k| file.starts_with(k))
+    {
+        scim
+    } else if file.contains("okta-assertion") {
+        "saml-assertion"
+    } else if file.contains("logout-request") {
+        "saml-logout-request"
+    } else if file.contains("logout-response") {
+        "saml-logout-response"
     } else {
         "saml-response"
     };
     let ext = file.split_once('.').map(|(_, e)| e).unwrap_or("");
     let layers = match ext {
-        "xml" | "jwt" | "json" | "har" => vec![],
+        "xml" | "jwt" | "jwe" | "json" | "har" => vec![],
         "b64" | "wrapped64.b64" | "wrapped76.b64" => vec!["base64"],
         // URL-safe base64 without '-' or '_' is indistinguishable from the standard alphabet.
         "urlsafe.b64" => vec!["base64url"],
