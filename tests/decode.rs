@@ -206,6 +206,33 @@ fn human_output_shows_summary_and_message() {
 }
 
 #[test]
+fn human_har_output_lists_messages_in_order() {
+    let out = ssolint(&[
+        "decode",
+        "fixtures/har/okta-sp-initiated.har",
+        "--format",
+        "human",
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text
+        .find("== message 1 of 2: GET https://sp.example.test/saml/login?next=%2Fapp%2Fhome at 2026-03-01T09:59:58.200Z ==")
+        .expect(&text);
+    let second = text
+        .find("== message 2 of 2: POST https://sp.example.test/saml/acs at 2026-03-01T10:00:00.100Z ==")
+        .expect(&text);
+    assert!(first < second);
+}
+
+#[test]
+fn demo_configuration_loads() {
+    let loaded = ssolint::config::load(&root().join("fixtures/demo/ssolint.toml"));
+    assert!(loaded.is_ok(), "{:?}", loaded.err());
+}
+
+#[test]
 fn redaction_hides_people_and_keeps_signatures() {
     let cert = std::fs::read_to_string(root().join("fixtures/keys/entra.crt.pem")).unwrap();
     let cert_line = cert.lines().nth(5).unwrap().to_string();

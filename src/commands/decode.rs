@@ -75,8 +75,14 @@ pub fn build_report(ctx: &Ctx, decoded: &Input) -> Report {
         if report.vendor.is_none() {
             report.vendor = vendor;
         }
-        if decoded.kind == Kind::Har {
-            let title = format!("message {} of {}", i + 1, decoded.messages.len());
+        if decoded.kind == Kind::Har && ctx.format == Format::Human {
+            let mut title = format!("message {} of {}", i + 1, decoded.messages.len());
+            if let Some(o) = &m.har {
+                title.push_str(&format!(": {} {}", o.method, rewrite(&o.url)));
+                if let Some(t) = &o.time {
+                    title.push_str(&format!(" at {t}"));
+                }
+            }
             body.push_str(&format!("== {title} ==\n"));
         }
         if ctx.format == Format::Human {
