@@ -31,6 +31,9 @@ const MAX_INPUT_BYTES: u64 = decoding::MAX_INPUT;
 /// Everything the checks of one run need, resolved once before any input is read.
 pub struct Plan {
     pub oidc: OidcExpectations,
+    /// JWKS keys that could not be read (shown in a token's summary, never fatal: one odd
+    /// key in a provider's set must not hide the others).
+    pub jwks_problems: Vec<String>,
     pub scim: ScimExpectations,
     pub saml: Expectations,
     pub trusted: Vec<Certificate>,
@@ -56,14 +59,21 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         }
         inputs.push(PathBuf::from("-"));
     }
+    // Suppression expiry dates are judged today (the edge may read the system clock).
+    let today = ctx.clock.now_or(plan.wall_clock);
     let mut results: Vec<Result<Report, Box<(String, Fatal)>>> = Vec::new();
     for (label, text) in expand_inputs(&inputs) {
         match text.and_then(|text| decode_all(&label, &text)) {
-            Ok(decoded) => results.extend(
-                decoded
-                    .into_iter()
-                    .map(|d| d.map(|input| check_input(ctx, &plan, &input))),
-            ),
+            Ok(decoded) => results.extend(decoded.into_iter().map(|d| {
+                d.map(|input| {
+                    let mut r = check_input(ctx, &plan, &input);
+                    if let Some(loaded) = &config {
+                        config::apply_policy(&mut r, loaded, today);
+                        r.sort();
+                    }
+                    r
+                })
+            })),
             Err(fatal) => results.push(Err(Box::new((label, fatal)))),
         }
     }
@@ -145,12 +155,17 @@ fn decode_all(label: &str, text: &str) -> Result<Vec<Decoded>, Fatal> {
         .collect();
     match whole {
         Ok(i) => Ok(vec![Ok(i)]),
-        Err(e) if label != "-" || lines.len() < 2 => Err(e),
+        Err(e) if lines.len() < 2 => Err(e),
+        // A file of several messages, one per line, is split only when every line is a
+        // token; a broken multi-line document keeps its one clear error.
+        Err(e) if label != "-" && !lines.iter().all(|l| oidc::jose::looks_compact(l).is_some()) => {
+            Err(e)
+        }
         Err(_) => Ok(lines
             .iter()
             .enumerate()
             .map(|(n, line)| {
-                let name = format!("-#{}", n + 1);
+                let name = format!("{label}#{}", n + 1);
                 decoding::decode(&name, line.as_bytes()).map_err(|e| Box::new((name, e)))
             })
             .collect()),
@@ -250,7 +265,7 @@ fn load_doc<T>(
 fn oidc_expectations(
     args: &CheckArgs,
     cfg: Option<&LoadedConfig>,
-) -> Result<OidcExpectations, Fatal> {
+) -> Result<(OidcExpectations, Vec<String>), Fatal> {
     let section = cfg.and_then(|c| c.config.oidc.as_ref());
     let from_cfg = |p: &Option<String>| -> Option<PathBuf> {
         let (c, p) = (cfg?, p.as_ref()?);
@@ -268,10 +283,13 @@ fn oidc_expectations(
         .as_deref()
         .map(|p| load_doc(p, "discovery document", Discovery::parse))
         .transpose()?;
-    let jwks = jwks_path
-        .as_deref()
-        .map(|p| load_doc(p, "JWKS", Jwks::parse).map(|(set, _problems)| set))
-        .transpose()?;
+    let (jwks, problems) = match jwks_path.as_deref() {
+        Some(p) => {
+            let (set, problems) = load_doc(p, "JWKS", Jwks::parse)?;
+            (Some(set), problems)
+        }
+        None => (None, Vec::new()),
+    };
     let mut exp = OidcExpectations {
         issuer: args
             .issuer
@@ -300,12 +318,12 @@ fn oidc_expectations(
         exp.algorithms = d.id_token_algs.clone();
         exp.algorithms_source = Some(AllowSource::Discovery);
     }
-    Ok(exp)
+    Ok((exp, problems))
 }
 
 /// Resolve every expectation before any input is read.
 fn plan(ctx: &Ctx, args: &CheckArgs, config: Option<&LoadedConfig>) -> Result<Plan, Fatal> {
-    let oidc = oidc_expectations(args, config)?;
+    let (oidc, jwks_problems) = oidc_expectations(args, config)?;
     let cfg = config.map(|c| &c.config);
     let scim = ScimExpectations {
         verified_domains: cfg.map(|c| c.workspace.verified_domains.clone()),
@@ -392,6 +410,7 @@ fn plan(ctx: &Ctx, args: &CheckArgs, config: Option<&LoadedConfig>) -> Result<Pl
         .transpose()?;
     Ok(Plan {
         oidc,
+        jwks_problems,
         scim,
         saml,
         trusted,
@@ -549,11 +568,32 @@ pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
             .insert("messages".into(), json!(decoded.messages.len()));
     }
     r.vendor = plan.vendor.or(r.vendor);
+    r.evaluated = evaluated(decoded);
     if ctx.redact {
         redact(&mut r, decoded);
     }
     r.sort();
     r
+}
+
+/// The rule families that ran on an input (junit: one testcase per rule).
+fn evaluated(decoded: &Input) -> Vec<&'static crate::rules::Rule> {
+    let mut rules: Vec<&'static crate::rules::Rule> = Vec::new();
+    let kinds: Vec<Kind> = decoded.messages.iter().map(|m| m.kind).collect();
+    if kinds.iter().any(|k| k.is_saml()) {
+        rules.extend(saml_rules::RULES);
+        rules.extend(crate::rules::saml_signature::RULES);
+    }
+    if kinds.contains(&Kind::Jwt) || kinds.contains(&Kind::Jwe) {
+        rules.extend(crate::rules::oidc::RULES);
+    }
+    if kinds
+        .iter()
+        .any(|k| matches!(k, Kind::ScimUser | Kind::ScimGroup | Kind::ScimListResponse))
+    {
+        rules.extend(crate::rules::scim::RULES);
+    }
+    rules
 }
 
 /// Findings of one message (pointing into `file`), its summary and the vendor it shows.
@@ -576,6 +616,9 @@ fn check_message(
             let checked = oidc::check_token(&j.token, &plan.oidc, ctx.clock, plan.skew);
             let vendor = checked.vendor();
             summary = checked.summary();
+            if !plan.jwks_problems.is_empty() {
+                summary.insert("jwks_problems".into(), json!(plan.jwks_problems));
+            }
             (in_file(checked.findings, file), summary, vendor)
         }
         Content::Json(_) => match scim::check_payload(&m.source.text, &plan.scim) {
