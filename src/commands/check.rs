@@ -63,7 +63,14 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     let today = ctx.clock.now_or(plan.wall_clock);
     let mut results: Vec<Result<Report, Box<(String, Fatal)>>> = Vec::new();
     for (label, text) in expand_inputs(&inputs) {
-        match text.and_then(|text| decode_all(&label, &text)) {
+        let text = match text {
+            Ok(t) => t,
+            Err(fatal) => {
+                results.push(Err(Box::new((label, fatal))));
+                continue;
+            }
+        };
+        match decode_all(&label, &text) {
             Ok(decoded) => results.extend(decoded.into_iter().map(|d| {
                 d.map(|input| {
                     let mut r = check_input(ctx, &plan, &input);
@@ -74,7 +81,10 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
                     r
                 })
             })),
-            Err(fatal) => results.push(Err(Box::new((label, fatal)))),
+            Err(fatal) => results.push(
+                undecoded_token_or_json(ctx, &plan, &label, text.trim())
+                    .ok_or_else(|| Box::new((label, fatal))),
+            ),
         }
     }
     // A single unusable input ends the run with its one-line error (and, for machine
@@ -138,6 +148,38 @@ fn labelled(p: &Path) -> (String, Result<String, Fatal>) {
         p.display().to_string()
     };
     (label, read_input(p).map(|(_, text)| text))
+}
+
+/// Texts the decoder refuses but the OIDC and SCIM checks explain better: a token with
+/// broken segments (`oidc.token-malformed`) and JSON that is not a recognisable SCIM payload
+/// (`scim.schema-missing`). None when neither applies.
+fn undecoded_token_or_json(ctx: &Ctx, plan: &Plan, label: &str, text: &str) -> Option<Report> {
+    let mut r = Report::new(label);
+    if oidc::jose::looks_compact(text).is_some() {
+        let checked = oidc::check_token(text, &plan.oidc, ctx.clock, plan.skew);
+        r.add_file(SourceFile::new(label, text));
+        r.input.kind = Some(checked.kind.input_kind().to_string());
+        r.vendor = checked.vendor();
+        r.summary = checked.summary();
+        r.findings = checked.findings;
+        r.evaluated = crate::rules::oidc::RULES.to_vec();
+        return Some(r);
+    }
+    if !text.starts_with('{') {
+        return None;
+    }
+    let source = SourceFile::new(label, text);
+    match scim::check_payload(text, &plan.scim) {
+        Ok(Some(c)) if !matches!(c.kind, ScimKind::Other(_)) => {
+            r.add_file(source);
+            r.input.kind = c.kind.input_kind().map(str::to_string);
+            r.summary.insert("resources".into(), json!(c.resources));
+            r.findings = c.findings;
+            r.evaluated = crate::rules::scim::RULES.to_vec();
+            Some(r)
+        }
+        _ => None,
+    }
 }
 
 /// A decoded input, or the label and error of one that could not be used.
