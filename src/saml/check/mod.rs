@@ -79,9 +79,9 @@ pub(crate) struct Cx<'a> {
     pub vendor: Option<Vendor>,
     pub now: DateTime<Utc>,
     pub out: Vec<Finding>,
-    /// An IssueInstant already reported as in the future (the Assertion usually repeats
-    /// the Response's; one finding says it).
-    pub future_reported: Option<DateTime<Utc>>,
+    /// An IssueInstant already reported as in the future or stale (the Assertion usually
+    /// repeats the Response's; one finding says it).
+    pub instant_reported: Option<DateTime<Utc>>,
 }
 
 impl Cx<'_> {
@@ -169,7 +169,7 @@ pub fn check(
         vendor,
         now,
         out: Vec::new(),
-        future_reported: None,
+        instant_reported: None,
     };
     let assertion = match message {
         SamlMessage::Response(r) => {

@@ -112,7 +112,7 @@ pub fn issue_instant(cx: &mut Cx, node: NodeId, t: Option<&Time>, what: &str) {
     let Some(t) = t else {
         return;
     };
-    if cx.future_reported.is_some() && cx.future_reported == parsed(t) {
+    if cx.instant_reported.is_some() && cx.instant_reported == parsed(t) {
         return;
     }
     let before = cx.out.len();
@@ -128,7 +128,7 @@ pub fn issue_instant(cx: &mut Cx, node: NodeId, t: Option<&Time>, what: &str) {
         return;
     };
     if cx.out.len() > before {
-        cx.future_reported = Some(issued);
+        cx.instant_reported = Some(issued);
         return;
     }
     let age = cx.now - issued;
@@ -151,6 +151,7 @@ pub fn issue_instant(cx: &mut Cx, node: NodeId, t: Option<&Time>, what: &str) {
             .found(stamp(issued))
             .hint("Log in again for a fresh response; to look at an old capture as of its own time, use `--now issue-instant`.");
         cx.push(f);
+        cx.instant_reported = Some(issued);
     }
 }
 
