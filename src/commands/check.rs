@@ -614,8 +614,57 @@ pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
     if ctx.redact {
         redact(&mut r, decoded);
     }
+    if ctx.format == crate::cli::Format::Human {
+        reflow_long_lines(&mut r);
+    }
     r.sort();
     r
+}
+
+/// Longer lines than this are broken between tags for human output.
+const LONG_LINE: usize = 240;
+
+/// IdPs send XML on one line of thousands of characters, which no snippet can show. For
+/// human output each such text is shown with a line break between adjacent tags (`><`);
+/// spans move by the breaks inserted before them, and the path says the text was reflowed.
+fn reflow_long_lines(r: &mut Report) {
+    let mut inserted: Vec<Option<Vec<usize>>> = Vec::new();
+    for f in &mut r.files {
+        let long = f.text.lines().any(|l| l.len() > LONG_LINE);
+        if !long || !f.text.trim_start().starts_with('<') {
+            inserted.push(None);
+            continue;
+        }
+        let mut text = String::with_capacity(f.text.len() + f.text.len() / 20);
+        let mut breaks = Vec::new();
+        let mut prev = '\0';
+        for (i, c) in f.text.char_indices() {
+            if c == '<' && prev == '>' {
+                text.push('\n');
+                breaks.push(i);
+            }
+            text.push(c);
+            prev = c;
+        }
+        *f = SourceFile::new(format!("{} (reflowed, one tag per line)", f.path), text);
+        inserted.push(Some(breaks));
+    }
+    let shift = |file: FileId, offset: usize| match inserted.get(file) {
+        Some(Some(b)) => offset + b.partition_point(|&x| x <= offset),
+        _ => offset,
+    };
+    for f in &mut r.findings {
+        if let Some(l) = f.location.as_mut() {
+            if let Some(s) = l.span {
+                let start = shift(l.file, s.start);
+                l.span = Some(crate::source::Span::new(start, shift(l.file, s.end).max(start)));
+            }
+        }
+        for l in &mut f.labels {
+            let start = shift(l.file, l.span.start);
+            l.span = crate::source::Span::new(start, shift(l.file, l.span.end).max(start));
+        }
+    }
 }
 
 /// The rule families that ran on an input (junit: one testcase per rule).
