@@ -657,7 +657,10 @@ fn reflow_long_lines(r: &mut Report) {
         if let Some(l) = f.location.as_mut() {
             if let Some(s) = l.span {
                 let start = shift(l.file, s.start);
-                l.span = Some(crate::source::Span::new(start, shift(l.file, s.end).max(start)));
+                l.span = Some(crate::source::Span::new(
+                    start,
+                    shift(l.file, s.end).max(start),
+                ));
             }
         }
         for l in &mut f.labels {
