@@ -430,7 +430,11 @@ fn plan(ctx: &Ctx, args: &CheckArgs, config: Option<&LoadedConfig>) -> Result<Pl
         group_mappings: groups
             .map(|g| g.mappings.iter().map(|m| m.group.clone()).collect())
             .unwrap_or_default(),
-        verified_domains: cfg.map(|c| c.workspace.verified_domains.clone()),
+        // An empty list is a configuration problem (`config.no-verified-domain`), not one
+        // of each message.
+        verified_domains: cfg
+            .map(|c| c.workspace.verified_domains.clone())
+            .filter(|d| !d.is_empty()),
         mfa_expected: cfg.is_some_and(|c| c.mfa() == config::model::Mfa::Idp),
         directory,
         skew,
@@ -566,6 +570,7 @@ pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
     for (i, m) in decoded.messages.iter().enumerate() {
         let file = r.add_file(m.source.clone());
         files.push(file);
+        let mut extra_files = Vec::new();
         let paired = har
             .then(|| flow::request_id(&decoded.messages, &pairs, i))
             .flatten()
@@ -576,10 +581,14 @@ pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
                     request_id: Some(id),
                     ..plan.saml.clone()
                 };
-                check_message(ctx, plan, &exp, m, file, har)
+                check_message(ctx, plan, &exp, m, file, har, &mut extra_files)
             }
-            None => check_message(ctx, plan, &plan.saml, m, file, har),
+            None => check_message(ctx, plan, &plan.saml, m, file, har, &mut extra_files),
         };
+        // Decrypted assertions: their findings point past the message's own file.
+        for extra in extra_files {
+            r.add_file(extra);
+        }
         if r.vendor.is_none() {
             r.vendor = vendor;
         }
@@ -698,6 +707,7 @@ fn check_message(
     m: &Message,
     file: FileId,
     in_har: bool,
+    extra_files: &mut Vec<SourceFile>,
 ) -> (
     Vec<Finding>,
     serde_json::Map<String, serde_json::Value>,
@@ -705,7 +715,26 @@ fn check_message(
 ) {
     let mut summary = serde_json::Map::new();
     match &m.content {
-        Content::Xml(doc) => check_saml(ctx, plan, exp, doc, file, in_har, &mut summary),
+        Content::Xml(doc) => {
+            let (mut findings, mut summary, vendor) =
+                check_saml(ctx, plan, exp, doc, file, in_har, &mut summary);
+            let outer_signed = summary.get("signed_response") == Some(&json!(true));
+            let decrypted_file = file + 1;
+            if let Some(extra) = decrypted(ctx, plan, exp, m, doc, decrypted_file, &mut findings) {
+                // A trusted signature on the Response covers the encrypted assertion too.
+                if outer_signed {
+                    findings.retain(|f| {
+                        !(f.rule.id == crate::rules::saml_signature::SIGNATURE_MISSING.id
+                            && f.location
+                                .as_ref()
+                                .is_some_and(|l| l.file == decrypted_file))
+                    });
+                }
+                summary.insert("decrypted_assertion".into(), json!(extra.path.clone()));
+                extra_files.push(extra);
+            }
+            (findings, summary, vendor)
+        }
         Content::Jwt(j) => {
             let checked = oidc::check_token(&j.token, &plan.oidc, ctx.clock, plan.skew);
             let vendor = checked.vendor();
@@ -727,6 +756,66 @@ fn check_message(
             Ok(None) | Err(_) => (Vec::new(), summary, None),
         },
     }
+}
+
+/// With `--sp-key`, decrypt the Response's first EncryptedAssertion and check the assertion
+/// it holds (its own signature, then every assertion rule) as the file `file`.
+fn decrypted(
+    ctx: &Ctx,
+    plan: &Plan,
+    exp: &Expectations,
+    m: &Message,
+    doc: &crate::xml::Document,
+    file: FileId,
+    findings: &mut Vec<Finding>,
+) -> Option<SourceFile> {
+    let key = plan.sp_key.as_ref()?;
+    let SamlMessage::Response(r) = view::read(doc) else {
+        return None;
+    };
+    if !r.assertions.is_empty() {
+        return None;
+    }
+    let node = *r.encrypted_assertions.first()?;
+    let plain = match crate::saml::encrypted::decrypt_assertion(doc, node, key) {
+        Ok(p) => p,
+        Err(e) => {
+            findings.push(
+                Finding::new(
+                    &crate::rules::saml_signature::ASSERTION_ENCRYPTED,
+                    format!("The EncryptedAssertion could not be decrypted with the SP key: {e}."),
+                )
+                .at(file - 1, crate::saml::check::tag_span(doc, node))
+                .element(doc.path(node)),
+            );
+            return None;
+        }
+    };
+    let text = crate::saml::encrypted::standalone(doc, node, &plain);
+    let source = SourceFile::new(format!("{}#decrypted-assertion", m.source.path), text);
+    let inner = match decoding::parse_xml(&source, &[]) {
+        Ok(d) => d,
+        Err(e) => {
+            findings.push(Finding::new(
+                e.rule,
+                format!("the decrypted assertion: {}", e.message),
+            ));
+            return None;
+        }
+    };
+    let message = view::read(&inner);
+    let now = ctx.clock.instant_for(
+        saml_check::issue_instant(&message).or_else(|| r.issue_instant.as_ref()?.value.time()),
+        plan.wall_clock,
+    );
+    let (sig, verified) = dsig::check_signatures(&inner, file, &plan.trusted, &plan.policy, now);
+    findings.extend(sig);
+    let vendor = plan
+        .vendor
+        .or_else(|| saml_vendor::guess(&message).map(|g| g.vendor));
+    let checked = saml_check::check(&inner, file, &message, &verified, exp, vendor, now);
+    findings.extend(checked.findings);
+    Some(source)
 }
 
 /// Point findings made against a lone text (file 0) at `file`.

@@ -141,7 +141,16 @@ pub fn check(cx: &mut Cx, a: &Assertion) -> Option<String> {
         }
     }
     if let Some(n) = name_id {
-        nameid_format(cx, n);
+        if n.value.as_str().trim().is_empty() {
+            let f = cx.on_element(
+                &rules::NAMEID_MISSING,
+                n.node,
+                "The NameID is empty: the assertion does not say who logged in.".into(),
+            );
+            cx.push(f);
+        } else {
+            nameid_format(cx, n);
+        }
     }
     duplicates(cx, a);
 

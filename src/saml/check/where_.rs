@@ -62,6 +62,7 @@ fn with_near_miss(msg: String, expected: &str, found: &str, acs: Option<&str>) -
 pub fn response(cx: &mut Cx, r: &Response) {
     let acs = cx.exp.acs_url.clone();
     if let (Some(acs), Some(dest)) = (acs.as_deref(), r.destination.as_ref()) {
+        // An empty Destination is as wrong as another URL (it is no URL at all).
         if dest.as_str() != acs {
             let msg = with_near_miss(
                 format!(
@@ -141,6 +142,18 @@ fn in_response_to(cx: &mut Cx, irt: Option<&Text>, node: crate::xml::NodeId, wha
 }
 
 pub fn assertion(cx: &mut Cx, a: &Assertion, response: Option<&Response>) {
+    if a.issuer.is_none() {
+        let mut f = cx.on_element(
+            &rules::ISSUER_MISMATCH,
+            a.node,
+            "The Assertion has no Issuer; SAML requires one, and the SP finds the IdP by it."
+                .into(),
+        );
+        if let Some(expected) = &cx.exp.idp_entity_id {
+            f = f.expected(expected.clone()).found("(none)");
+        }
+        cx.push(f);
+    }
     if let Some(iss) = &a.issuer {
         let found = iss.value.as_str().trim().to_string();
         let response_issuer = response
@@ -331,7 +344,8 @@ fn subject_confirmation(cx: &mut Cx, a: &Assertion, response: Option<&Response>)
                 cx.push(f);
             }
         }
-        if data.recipient.is_none() {
+        // Only an SP that knows its ACS URL can hold the Recipient to it.
+        if data.recipient.is_none() && cx.exp.acs_url.is_some() {
             let f = cx.on_element(
                 &rules::SUBJECT_CONFIRMATION_MISSING,
                 data.node,
