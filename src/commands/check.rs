@@ -82,8 +82,11 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
                 })
             })),
             Err(fatal) => results.push(
-                undecoded_token_or_json(ctx, &plan, &label, text.trim())
-                    .ok_or_else(|| Box::new((label, fatal))),
+                match undecoded_token_or_json(ctx, &plan, &label, text.trim()) {
+                    Some(Ok(r)) => Ok(r),
+                    Some(Err(better)) => Err(Box::new((label, better))),
+                    None => Err(Box::new((label, fatal))),
+                },
             ),
         }
     }
@@ -152,8 +155,14 @@ fn labelled(p: &Path) -> (String, Result<String, Fatal>) {
 
 /// Texts the decoder refuses but the OIDC and SCIM checks explain better: a token with
 /// broken segments (`oidc.token-malformed`) and JSON that is not a recognisable SCIM payload
-/// (`scim.schema-missing`). None when neither applies.
-fn undecoded_token_or_json(ctx: &Ctx, plan: &Plan, label: &str, text: &str) -> Option<Report> {
+/// (`scim.schema-missing`); another SCIM resource gets an error that says what `check` reads.
+/// None when neither applies.
+fn undecoded_token_or_json(
+    ctx: &Ctx,
+    plan: &Plan,
+    label: &str,
+    text: &str,
+) -> Option<Result<Report, Fatal>> {
     let mut r = Report::new(label);
     if oidc::jose::looks_compact(text).is_some() {
         let checked = oidc::check_token(text, &plan.oidc, ctx.clock, plan.skew);
@@ -163,20 +172,27 @@ fn undecoded_token_or_json(ctx: &Ctx, plan: &Plan, label: &str, text: &str) -> O
         r.summary = checked.summary();
         r.findings = checked.findings;
         r.evaluated = crate::rules::oidc::RULES.to_vec();
-        return Some(r);
+        return Some(Ok(r));
     }
     if !text.starts_with('{') {
         return None;
     }
     let source = SourceFile::new(label, text);
     match scim::check_payload(text, &plan.scim) {
-        Ok(Some(c)) if !matches!(c.kind, ScimKind::Other(_)) => {
+        Ok(Some(scim::ScimCheck {
+            kind: ScimKind::Other(urn),
+            ..
+        })) => Some(Err(Fatal::new(
+            &input::UNDECODABLE,
+            format!("{label}: a SCIM {urn} message; check reads SCIM User, Group and ListResponse payloads"),
+        ))),
+        Ok(Some(c)) => {
             r.add_file(source);
             r.input.kind = c.kind.input_kind().map(str::to_string);
             r.summary.insert("resources".into(), json!(c.resources));
             r.findings = c.findings;
             r.evaluated = crate::rules::scim::RULES.to_vec();
-            Some(r)
+            Some(Ok(r))
         }
         _ => None,
     }
