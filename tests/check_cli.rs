@@ -178,6 +178,40 @@ fn the_readme_demo_shows_both_problems() {
 }
 
 #[test]
+fn the_demo_directory_is_checked_with_its_own_workspace() {
+    // `ssolint check fixtures/demo/`: the folder's ssolint.toml is the configuration, and
+    // it and the metadata it names are not inputs.
+    let out = run_in(
+        &root(),
+        &[
+            "check",
+            "fixtures/demo/",
+            "--now",
+            "2026-03-01T10:00:00Z",
+            "--format",
+            "jsonl",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let reports: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 1, "{}", out.stdout);
+    let rules = rules_of(&reports[0]);
+    assert!(
+        rules.contains(&"saml.audience-mismatch".to_string()),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"saml.not-yet-valid".to_string()),
+        "{rules:?}"
+    );
+}
+
+#[test]
 fn several_inputs_give_one_report_each() {
     let args = [
         "check",

@@ -62,7 +62,7 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     // Suppression expiry dates are judged today (the edge may read the system clock).
     let today = ctx.clock.now_or(plan.wall_clock);
     let mut results: Vec<Result<Report, Box<(String, Fatal)>>> = Vec::new();
-    for (label, text) in expand_inputs(&inputs) {
+    for (label, text) in expand_inputs(&inputs, config.as_ref()) {
         let text = match text {
             Ok(t) => t,
             Err(fatal) => {
@@ -115,15 +115,19 @@ fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
     Report::from_fatal(label, fatal)
 }
 
-/// Each input path as (label, text): a directory gives every file in it, sorted.
-fn expand_inputs(paths: &[PathBuf]) -> Vec<(String, Result<String, Fatal>)> {
+/// Each input path as (label, text): a directory gives every file in it, sorted, but the
+/// workspace's own files.
+fn expand_inputs(
+    paths: &[PathBuf],
+    config: Option<&LoadedConfig>,
+) -> Vec<(String, Result<String, Fatal>)> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
             let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
                 Ok(rd) => rd
                     .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file())
+                    .filter(|p| p.is_file() && !is_workspace_file(p, config))
                     .collect(),
                 Err(e) => {
                     let label = p.display().to_string();
@@ -230,18 +234,58 @@ fn decode_all(label: &str, text: &str) -> Result<Vec<Decoded>, Fatal> {
     }
 }
 
+/// `--config`, else `./ssolint.toml`, else the `ssolint.toml` of a lone directory input (a
+/// folder holding a capture and the workspace it was taken from).
 fn load_config(args: &CheckArgs) -> Result<Option<LoadedConfig>, Fatal> {
-    match &args.config {
-        Some(p) => config::load(p).map(Some),
-        None => {
-            let default = Path::new("ssolint.toml");
-            if default.exists() {
-                config::load(default).map(Some)
-            } else {
-                Ok(None)
-            }
+    if let Some(p) = &args.config {
+        return config::load(p).map(Some);
+    }
+    let default = Path::new("ssolint.toml");
+    if default.exists() {
+        return config::load(default).map(Some);
+    }
+    if let [dir] = args.inputs.as_slice() {
+        let inside = dir.join("ssolint.toml");
+        if dir.is_dir() && inside.exists() {
+            return config::load(&inside).map(Some);
         }
     }
+    Ok(None)
+}
+
+/// Files of a directory input that are not messages: configuration files and the files the
+/// configuration refers to (IdP metadata, certificates, JWKS, the directory).
+fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if matches!(
+        name,
+        "ssolint.toml" | "ssolint.yaml" | "ssolint.yml" | "ssolint.json"
+    ) {
+        return true;
+    }
+    let Some(c) = config else { return false };
+    let cfg = &c.config;
+    let referenced = cfg
+        .saml
+        .idp
+        .metadata
+        .iter()
+        .chain(&cfg.saml.idp.certificates)
+        .chain(
+            cfg.oidc
+                .iter()
+                .flat_map(|o| o.jwks.iter().chain(&o.discovery)),
+        )
+        .chain(&cfg.simulate.directory);
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let this = canonical(path);
+    this.is_some()
+        && referenced
+            .into_iter()
+            .any(|r| canonical(&c.resolve(r)) == this)
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {

@@ -64,8 +64,6 @@ pub struct DirectoryEntry {
 #[derive(Debug, Default)]
 pub struct Checked {
     pub findings: Vec<Finding>,
-    /// The instant the time conditions were evaluated at.
-    pub now: Option<DateTime<Utc>>,
     /// The e-mail the login would use (attribute, else an e-mail NameID).
     pub email: Option<String>,
 }
@@ -200,7 +198,6 @@ pub fn check(
     }
     Checked {
         findings: cx.out,
-        now: Some(now),
         email,
     }
 }
