@@ -120,6 +120,36 @@ pub fn rename_attribute(v: Option<Vendor>, name: &str, found: &str) -> String {
     )
 }
 
+/// Where group memberships are assigned to the application, per IdP.
+fn group_assignment(v: Option<Vendor>) -> &'static str {
+    match v {
+        Some(Vendor::Okta) => "Okta Admin Console → Directory → Groups (membership) and Applications → the app → Assignments",
+        Some(Vendor::Entra) => "Entra admin center → Groups (membership) and Enterprise applications → the app → Users and groups",
+        Some(Vendor::Google) => "Admin console → Directory → Groups",
+        Some(Vendor::Adfs) => "Active Directory Users and Computers (group membership)",
+        Some(Vendor::Onelogin) => "OneLogin Administration → Users → Groups / Roles",
+        Some(Vendor::Ping) => "the directory PingFederate reads memberOf from",
+        Some(Vendor::Keycloak) => "Keycloak admin console → Groups",
+        Some(Vendor::Other) | None => "the IdP's group administration",
+    }
+}
+
+/// None of the user's groups is mapped: add the user to a mapped group, or map the group the
+/// IdP sends when it is a misspelling of a mapped one.
+pub fn groups_no_match(v: Option<Vendor>, sent: &[String], nearest: &[&str]) -> String {
+    match (nearest.first(), sent.first()) {
+        (Some(near), Some(_)) => format!(
+            "If one of {} is meant to be {near:?}, rename it at the IdP or write the name the IdP sends in `[saml.groups]`; otherwise add the user to {near:?} in {}.",
+            sent.iter().map(|g| format!("{g:?}")).collect::<Vec<_>>().join(", "),
+            group_assignment(v)
+        ),
+        _ => format!(
+            "Add the user to a mapped group in {}, or map one of the groups the IdP sends in `[saml.groups]`.",
+            group_assignment(v)
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,7 +170,8 @@ pub fn check(cx: &mut Cx, a: &Assertion) {
             } else {
                 mappings.join(", ")
             })
-            .found(groups.join(", "));
+            .found(groups.join(", "))
+            .hint(hints::groups_no_match(cx.vendor, &groups, &near));
         cx.push(f);
     }
 }
