@@ -415,3 +415,27 @@ fn the_directory_invited_email_is_compared() {
         .expect("email-mismatch against the directory");
     assert_eq!(f["expected"], "alice.n@example.com");
 }
+
+#[test]
+fn now_issue_instant_judges_an_old_capture_at_its_own_time() {
+    let run = |now: &str| {
+        json(&run_in(
+            &check_dir(),
+            &[
+                "check",
+                "responses/google-clock-skew.xml",
+                "--config",
+                "google.toml",
+                "--now",
+                now,
+                "--format",
+                "json",
+            ],
+            None,
+        ))
+    };
+    assert!(rules_of(&run("2026-03-01T10:01:00Z")).contains(&"saml.expired".to_string()));
+    let own = run("issue-instant");
+    assert_eq!(own["verdict"], "pass", "{own:#}");
+    assert_eq!(own["summary"]["checked_at"], "2026-03-01T09:52:00+00:00");
+}
