@@ -83,7 +83,13 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
             })),
             Err(fatal) => results.push(
                 match undecoded_token_or_json(ctx, &plan, &label, text.trim()) {
-                    Some(Ok(r)) => Ok(r),
+                    Some(Ok(mut r)) => {
+                        if let Some(loaded) = &config {
+                            config::apply_policy(&mut r, loaded, today);
+                        }
+                        r.sort();
+                        Ok(r)
+                    }
                     Some(Err(better)) => Err(Box::new((label, better))),
                     None => Err(Box::new((label, fatal))),
                 },
