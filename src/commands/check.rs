@@ -19,7 +19,7 @@ const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
     let config = load_config(args)?;
-    let oidc_exp = oidc_expectations(args, config.as_ref())?;
+    let (oidc_exp, jwks_problems) = oidc_expectations(args, config.as_ref())?;
     let scim_exp = ScimExpectations {
         verified_domains: config
             .as_ref()
@@ -45,12 +45,26 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         }
         inputs.push(PathBuf::from("-"));
     }
-    let mut reports = Vec::new();
+    let mut texts = Vec::new();
     for path in &inputs {
-        let (name, text) = read_input(path)?;
+        for (name, text) in read_inputs(path)? {
+            texts.extend(split_lines(&name, text));
+        }
+    }
+    // Suppression expiry dates are judged today (the edge may read the system clock).
+    let today = ctx.clock.now_or(chrono::Utc::now());
+    let mut reports = Vec::new();
+    for (name, text) in texts {
         let mut r = check_text(ctx, &name, text.trim(), &oidc_exp, &scim_exp, skew)?;
+        if let Some(loaded) = &config {
+            config::apply_policy(&mut r, loaded, today);
+        }
         if r.vendor.is_none() {
             r.vendor = config.as_ref().and_then(|c| c.config.saml.idp.vendor);
+        }
+        if !jwks_problems.is_empty() && r.input.kind.as_deref() == Some("jwt") {
+            r.summary
+                .insert("jwks_problems".into(), json!(jwks_problems));
         }
         r.sort();
         reports.push(r);
@@ -113,6 +127,45 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
     })
 }
 
+/// A file, `-`, or every file of a directory (sorted, not recursive).
+fn read_inputs(path: &Path) -> Result<Vec<(String, String)>, Fatal> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| {
+                Fatal::new(
+                    &input::UNDECODABLE,
+                    format!("cannot read directory {}: {e}", path.display()),
+                )
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        return files.iter().map(|f| read_input(f)).collect();
+    }
+    Ok(vec![read_input(path)?])
+}
+
+/// Several tokens, one per line (stdin or a file), are several inputs: `name#line`.
+fn split_lines(name: &str, text: String) -> Vec<(String, String)> {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let all_tokens = lines.len() > 1
+        && lines
+            .iter()
+            .all(|(_, l)| oidc::jose::looks_compact(l.trim()).is_some());
+    if !all_tokens {
+        return vec![(name.to_string(), text)];
+    }
+    lines
+        .into_iter()
+        .map(|(i, l)| (format!("{name}#{}", i + 1), l.trim().to_string()))
+        .collect()
+}
+
 fn read_input(path: &Path) -> Result<(String, String), Fatal> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
@@ -154,10 +207,12 @@ fn load_doc<T>(
 }
 
 /// Flags win over the configuration; the discovery document fills what neither gives.
+/// Also returns the JWKS keys that could not be read (shown in the summary, never fatal: one
+/// odd key in a provider's set must not hide the others).
 fn oidc_expectations(
     args: &CheckArgs,
     cfg: Option<&LoadedConfig>,
-) -> Result<OidcExpectations, Fatal> {
+) -> Result<(OidcExpectations, Vec<String>), Fatal> {
     let section = cfg.and_then(|c| c.config.oidc.as_ref());
     let from_cfg = |p: &Option<String>| -> Option<PathBuf> {
         let (c, p) = (cfg?, p.as_ref()?);
@@ -175,10 +230,13 @@ fn oidc_expectations(
         .as_deref()
         .map(|p| load_doc(p, "discovery document", Discovery::parse))
         .transpose()?;
-    let jwks = jwks_path
-        .as_deref()
-        .map(|p| load_doc(p, "JWKS", Jwks::parse).map(|(set, _problems)| set))
-        .transpose()?;
+    let (jwks, problems) = match jwks_path.as_deref() {
+        Some(p) => {
+            let (set, problems) = load_doc(p, "JWKS", Jwks::parse)?;
+            (Some(set), problems)
+        }
+        None => (None, Vec::new()),
+    };
     let mut exp = OidcExpectations {
         issuer: args
             .issuer
@@ -207,7 +265,7 @@ fn oidc_expectations(
         exp.algorithms = d.id_token_algs.clone();
         exp.algorithms_source = Some(AllowSource::Discovery);
     }
-    Ok(exp)
+    Ok((exp, problems))
 }
 
 /// Check one input's text (already trimmed).
@@ -227,6 +285,7 @@ pub fn check_text(
         r.vendor = checked.vendor();
         r.summary = checked.summary();
         r.findings = checked.findings;
+        r.evaluated = crate::rules::oidc::RULES.to_vec();
         return Ok(r);
     }
     if text.starts_with('{') || text.starts_with('[') {
@@ -245,6 +304,7 @@ pub fn check_text(
                 r.input.kind = c.kind.input_kind().map(str::to_string);
                 r.summary.insert("resources".into(), json!(c.resources));
                 r.findings = c.findings;
+                r.evaluated = crate::rules::scim::RULES.to_vec();
                 Ok(r)
             }
             None => Err(Fatal::new(
