@@ -233,9 +233,9 @@ fn stream_human(
     for (f, _) in workspace_fixes.iter().take(WORKSPACE_FIXES_COUNTED) {
         let n = fix::users_let_in(cfg, asm, f, users)?;
         text.push_str(&format!(
-            "Workspace change: {} lets in {n} {}.\n",
+            "Workspace change: {} lets in {}.\n",
             f.describe(""),
-            if n == 1 { "user" } else { "users" }
+            sim::counts::users(n)
         ));
     }
     w.write_all(text.as_bytes()).map_err(io)?;
