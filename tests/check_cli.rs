@@ -344,35 +344,18 @@ fn har_flow_pairs_requests_and_responses() {
 
 #[test]
 fn redaction_applies_to_check_output() {
-    let out = run_in(
-        &check_dir(),
-        &[
-            "check",
-            "responses/email-mismatch.xml",
-            "--now",
-            "2026-03-01T10:01:00Z",
-            "--redact",
-            "--format",
-            "json",
-        ],
-        None,
-    );
+    let args = [
+        "check",
+        "responses/email-mismatch.xml",
+        "--now",
+        "2026-03-01T10:01:00Z",
+        "--redact",
+    ];
+    let out = check_as(&args, "json");
     assert!(!out.stdout.contains("alice.nguyen@"), "{}", out.stdout);
     assert!(!out.stdout.contains("anguyen@"), "{}", out.stdout);
     assert!(out.stdout.contains("@example.com"));
-    let human = run_in(
-        &check_dir(),
-        &[
-            "check",
-            "responses/email-mismatch.xml",
-            "--now",
-            "2026-03-01T10:01:00Z",
-            "--redact",
-            "--format",
-            "human",
-        ],
-        None,
-    );
+    let human = check_as(&args, "human");
     assert!(!human.stdout.contains("alice.nguyen@"), "{}", human.stdout);
 }
 
