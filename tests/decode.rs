@@ -19,6 +19,10 @@ fn ssolint(args: &[&str]) -> Output {
         .expect("run ssolint")
 }
 
+fn decode_human(path: &str) -> Output {
+    ssolint(&["decode", path, "--format", "human", "--now", NOW])
+}
+
 fn decode_json(path: &str, extra: &[&str]) -> Value {
     let mut args = vec!["decode", path, "--format", "json", "--now", NOW];
     args.extend_from_slice(extra);
@@ -183,14 +187,7 @@ fn har_capture_yields_request_then_response() {
 
 #[test]
 fn human_output_shows_summary_and_message() {
-    let out = ssolint(&[
-        "decode",
-        "fixtures/demo/okta-response.xml",
-        "--format",
-        "human",
-        "--now",
-        NOW,
-    ]);
+    let out = decode_human("fixtures/demo/okta-response.xml");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
@@ -207,14 +204,7 @@ fn human_output_shows_summary_and_message() {
 
 #[test]
 fn human_har_output_lists_messages_in_order() {
-    let out = ssolint(&[
-        "decode",
-        "fixtures/har/okta-sp-initiated.har",
-        "--format",
-        "human",
-        "--now",
-        NOW,
-    ]);
+    let out = decode_human("fixtures/har/okta-sp-initiated.har");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text
