@@ -689,7 +689,7 @@ fn signature_checks(
             || is(f, &signature_rules::ASSERTION_UNSIGNED);
         let timed = is(f, &signature_rules::SIGNING_CERT_EXPIRED)
             || is(f, &signature_rules::SIGNING_CERT_NOT_YET_VALID);
-        !(placement && !profile_applies) && !(timed && now.is_none())
+        (!placement || profile_applies) && (!timed || now.is_some())
     });
     // The checks' hints name `check` flags that decode does not take.
     for f in &mut findings {
