@@ -20,16 +20,9 @@ fn ssolint(args: &[&str]) -> Output {
 }
 
 fn decode_json(path: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["decode", path, "--format", "json", "--now", NOW];
-    args.extend_from_slice(extra);
-    let out = ssolint(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{path}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json output")
+    let (code, v) = decode_with(path, extra);
+    assert_eq!(code, Some(0), "{path}");
+    v
 }
 
 /// The part of a report worth pinning: input, summary and messages (not the tool version).
