@@ -48,6 +48,11 @@ fn check_dir() -> PathBuf {
     root().join("fixtures/check")
 }
 
+/// Run `args` in the check fixtures directory with `--format FORMAT` appended.
+fn check_as(args: &[&str], format: &str) -> Run {
+    run_in(&check_dir(), &[args, &["--format", format]].concat(), None)
+}
+
 fn json(run: &Run) -> Value {
     serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", run.stdout, run.stderr))
@@ -94,17 +99,9 @@ fn realistic_failures_in_human_and_json() {
             "--now",
             "2026-03-01T10:01:00Z",
         ];
-        let human = run_in(
-            &check_dir(),
-            &[&args[..], &["--format", "human"]].concat(),
-            None,
-        );
+        let human = check_as(&args, "human");
         assert_eq!(human.code, 1, "{name}: {}", human.stderr);
-        let machine = run_in(
-            &check_dir(),
-            &[&args[..], &["--format", "json"]].concat(),
-            None,
-        );
+        let machine = check_as(&args, "json");
         assert_eq!(machine.code, 1);
         let mut report = json(&machine);
         report["tool"]["version"] = Value::from("[version]");
@@ -220,11 +217,7 @@ fn several_inputs_give_one_report_each() {
         "--now",
         "2026-03-01T10:01:00Z",
     ];
-    let lines = run_in(
-        &check_dir(),
-        &[&args[..], &["--format", "jsonl"]].concat(),
-        None,
-    );
+    let lines = check_as(&args, "jsonl");
     assert_eq!(lines.code, 1, "{}", lines.stderr);
     let reports: Vec<Value> = lines
         .stdout
@@ -236,11 +229,7 @@ fn several_inputs_give_one_report_each() {
     assert_eq!(reports[1]["verdict"], "fail");
     assert!(rules_of(&reports[1]).contains(&"saml.audience-mismatch".to_string()));
 
-    let array = run_in(
-        &check_dir(),
-        &[&args[..], &["--format", "json"]].concat(),
-        None,
-    );
+    let array = check_as(&args, "json");
     let v = json(&array);
     assert_eq!(v.as_array().map(Vec::len), Some(2));
 }
@@ -355,35 +344,18 @@ fn har_flow_pairs_requests_and_responses() {
 
 #[test]
 fn redaction_applies_to_check_output() {
-    let out = run_in(
-        &check_dir(),
-        &[
-            "check",
-            "responses/email-mismatch.xml",
-            "--now",
-            "2026-03-01T10:01:00Z",
-            "--redact",
-            "--format",
-            "json",
-        ],
-        None,
-    );
+    let args = [
+        "check",
+        "responses/email-mismatch.xml",
+        "--now",
+        "2026-03-01T10:01:00Z",
+        "--redact",
+    ];
+    let out = check_as(&args, "json");
     assert!(!out.stdout.contains("alice.nguyen@"), "{}", out.stdout);
     assert!(!out.stdout.contains("anguyen@"), "{}", out.stdout);
     assert!(out.stdout.contains("@example.com"));
-    let human = run_in(
-        &check_dir(),
-        &[
-            "check",
-            "responses/email-mismatch.xml",
-            "--now",
-            "2026-03-01T10:01:00Z",
-            "--redact",
-            "--format",
-            "human",
-        ],
-        None,
-    );
+    let human = check_as(&args, "human");
     assert!(!human.stdout.contains("alice.nguyen@"), "{}", human.stdout);
 }
 

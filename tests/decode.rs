@@ -19,17 +19,14 @@ fn ssolint(args: &[&str]) -> Output {
         .expect("run ssolint")
 }
 
+fn decode_human(path: &str) -> Output {
+    ssolint(&["decode", path, "--format", "human", "--now", NOW])
+}
+
 fn decode_json(path: &str, extra: &[&str]) -> Value {
-    let mut args = vec!["decode", path, "--format", "json", "--now", NOW];
-    args.extend_from_slice(extra);
-    let out = ssolint(&args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{path}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json output")
+    let (code, v) = decode_with(path, extra);
+    assert_eq!(code, Some(0), "{path}");
+    v
 }
 
 /// The part of a report worth pinning: input, summary and messages (not the tool version).
@@ -183,14 +180,7 @@ fn har_capture_yields_request_then_response() {
 
 #[test]
 fn human_output_shows_summary_and_message() {
-    let out = ssolint(&[
-        "decode",
-        "fixtures/demo/okta-response.xml",
-        "--format",
-        "human",
-        "--now",
-        NOW,
-    ]);
+    let out = decode_human("fixtures/demo/okta-response.xml");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
@@ -207,14 +197,7 @@ fn human_output_shows_summary_and_message() {
 
 #[test]
 fn human_har_output_lists_messages_in_order() {
-    let out = ssolint(&[
-        "decode",
-        "fixtures/har/okta-sp-initiated.har",
-        "--format",
-        "human",
-        "--now",
-        NOW,
-    ]);
+    let out = decode_human("fixtures/har/okta-sp-initiated.har");
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text
@@ -292,4 +275,176 @@ fn stdin_and_dash_read_the_same() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["input"]["path"], "-");
     assert_eq!(v["input"]["kind"], "saml-response");
+}
+
+/// Run decode with extra flags and return (exit code, json report).
+fn decode_with(path: &str, extra: &[&str]) -> (Option<i32>, Value) {
+    let mut args = vec!["decode", path, "--format", "json", "--now", NOW];
+    args.extend_from_slice(extra);
+    let out = ssolint(&args);
+    let v = serde_json::from_slice(&out.stdout).expect("json output");
+    (out.status.code(), v)
+}
+
+fn rules_of(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn tampered_response_reports_the_digest_mismatch_and_still_exits_zero() {
+    let path = "fixtures/dsig/responses/digest-mismatch.xml";
+    for fail_on in ["error", "info"] {
+        let (code, v) = decode_with(path, &["--fail-on", fail_on]);
+        assert_eq!(code, Some(0), "decode never fails on what it finds");
+        assert!(rules_of(&v).contains(&"saml.digest-mismatch".to_string()));
+        let verification = &v["summary"]["signatures"][0]["verification"];
+        assert_eq!(verification["result"], "invalid");
+        assert_eq!(verification["digest"], "does not match");
+        assert_eq!(verification["covers"], serde_json::json!([]));
+        let summary = verification["summary"].as_str().unwrap();
+        assert!(
+            summary.starts_with("fails: digest mismatch for Reference URI=\"#_assert1\""),
+            "{summary}"
+        );
+    }
+    let out = ssolint(&["decode", path, "--format", "human", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("error[saml.digest-mismatch]"), "{text}");
+    let out = ssolint(&["decode", path, "--format", "junit", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("<failure"));
+}
+
+#[test]
+fn signed_response_is_structurally_valid_but_never_trusted() {
+    let (code, v) = decode_with("fixtures/dsig/responses/both-signed.xml", &[]);
+    assert_eq!(code, Some(0));
+    let signatures = v["summary"]["signatures"].as_array().unwrap();
+    assert_eq!(signatures.len(), 2);
+    for s in signatures {
+        let verification = &s["verification"];
+        assert_eq!(verification["result"], "untrusted");
+        assert_eq!(
+            verification["summary"],
+            "structurally valid against the embedded certificate; trust not established"
+        );
+        assert_eq!(
+            verification["signature_value"],
+            "verifies with embedded certificate 1"
+        );
+    }
+    // The Response signature covers the assertion inside it; the assertion's covers itself.
+    assert_eq!(
+        signatures[0]["verification"]["covers"],
+        serde_json::json!(["Response", "Response/Assertion"])
+    );
+    assert_eq!(
+        signatures[1]["verification"]["covers"],
+        serde_json::json!(["Response/Assertion"])
+    );
+    assert_eq!(
+        rules_of(&v),
+        ["saml.trust-not-established", "saml.trust-not-established"]
+    );
+    assert_eq!(v["verdict"], "pass");
+}
+
+#[test]
+fn failures_say_why_for_each_signature() {
+    let cases = [
+        (
+            "keyinfo-other-cert.xml",
+            "invalid",
+            "the SignatureValue does not verify with the embedded certificate",
+        ),
+        (
+            "c14n-unknown.xml",
+            "not-verified",
+            "CanonicalizationMethod \"urn:example:c14n\" is not supported",
+        ),
+        (
+            "xpath-transform.xml",
+            "not-verified",
+            "unsupported transform",
+        ),
+        (
+            "reference-elsewhere.xml",
+            "invalid",
+            "not at the element the signature is in",
+        ),
+        (
+            "duplicate-id.xml",
+            "invalid",
+            "carried by more than one element",
+        ),
+    ];
+    for (file, result, needle) in cases {
+        let (code, v) = decode_with(&format!("fixtures/dsig/responses/{file}"), &[]);
+        assert_eq!(code, Some(0), "{file}");
+        let verification = &v["summary"]["signatures"][0]["verification"];
+        assert_eq!(verification["result"], result, "{file}: {verification}");
+        let summary = verification["summary"].as_str().unwrap();
+        assert!(summary.contains(needle), "{file}: {summary}");
+        assert!(!summary.contains("structurally valid"), "{file}: {summary}");
+    }
+}
+
+#[test]
+fn structural_warnings_are_findings() {
+    let cases = [
+        ("xsw3.xml", "saml.signature-wrapping"),
+        ("multiple-assertions.xml", "saml.multiple-assertions"),
+        ("duplicate-id.xml", "saml.duplicate-id"),
+        ("comment-in-nameid.xml", "saml.comment-in-value"),
+        ("rsa-sha1.xml", "saml.weak-algorithm"),
+        ("unsigned.xml", "saml.signature-missing"),
+    ];
+    for (file, rule) in cases {
+        let (code, v) = decode_with(&format!("fixtures/dsig/responses/{file}"), &[]);
+        assert_eq!(code, Some(0), "{file}");
+        assert!(
+            rules_of(&v).contains(&rule.to_string()),
+            "{file}: {:?}",
+            rules_of(&v)
+        );
+    }
+    // The SAML profile's signature placement applies to responses, not to requests or metadata.
+    for file in [
+        "fixtures/decode/authn-request.xml",
+        "fixtures/decode/okta-metadata.xml",
+    ] {
+        let (_, v) = decode_with(file, &[]);
+        assert!(
+            !rules_of(&v).contains(&"saml.signature-missing".to_string()),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn jwt_times_follow_the_clock() {
+    let out = ssolint(&[
+        "decode",
+        "fixtures/decode/entra-id-token.jwt",
+        "--format",
+        "json",
+        "--now",
+        "issue-instant",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let times = &v["summary"]["times"];
+    assert_eq!(times["iat"]["in_words"], "now");
+    assert_eq!(times["exp"]["value"], "2026-03-01T11:00:00+00:00");
+    assert_eq!(times["exp"]["in_words"], "in 1 hour");
+    let (_, v) = decode_with("fixtures/decode/entra-id-token.jwe", &[]);
+    assert_eq!(v["summary"]["encrypted"], true);
+    assert_eq!(v["summary"]["header"]["enc"], "A256GCM");
+    assert!(v["summary"].get("claims").is_none());
 }

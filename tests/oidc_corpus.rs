@@ -147,6 +147,18 @@ const ALL_ALGS: [&str; 13] = [
 ];
 
 /// The row's `settings`, transcribed. Each arm checks the manifest says what it assumes.
+/// The value of `name=` in a manifest's `;`-separated settings.
+fn setting<'a>(settings: &'a str, name: &str) -> &'a str {
+    settings
+        .split(&format!("{name}="))
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim()
+}
+
 fn setup(dir: &Path, source: &str, file: &str, settings: &str) -> Setup {
     let must = |needle: &str| {
         assert!(
@@ -232,23 +244,9 @@ fn setup(dir: &Path, source: &str, file: &str, settings: &str) -> Setup {
             }
         }
         "rfc7520-cookbook" => {
-            let k = settings
-                .split("key=")
-                .nth(1)
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .trim();
+            let k = setting(settings, "key");
             s.key = key(k);
-            let alg = settings
-                .split("alg=")
-                .nth(1)
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .trim();
+            let alg = setting(settings, "alg");
             s.algorithms = ALL_ALGS.iter().copied().filter(|a| *a == alg).collect();
             s.signature_only = true;
         }

@@ -27,16 +27,37 @@
 //! - `har`: `messages` (count), `pairs` (`{matched: [{request, response, id,
 //!   relay_state_matches}], responses_without_request, requests_without_response}`, 1-based
 //!   positions); each message's summary is in `messages[i].summary`.
+//!
+//! Signatures: decode takes no trusted keys, so each `signatures[i].verification` says what
+//! verifying against the signature's own KeyInfo certificate gives: `{result, summary, digest,
+//! signature_value, covers, problems}`, where `result` is `untrusted` ("structurally valid
+//! against the embedded certificate; trust not established"; decode never says valid),
+//! `invalid` (digest mismatch, SignatureValue, reference, duplicate ID, malformed) or
+//! `not-verified` (an unsupported transform or canonicalisation, no embedded certificate).
+//!
+//! Findings: the signature checks' findings (the failures above, SHA-1, weak keys, wrapping,
+//! multiple assertions, duplicate IDs, comment-split values, encrypted assertions) are listed
+//! in `findings` with their rules' severities, so the reader sees how serious each fact is;
+//! `verdict` summarises them as in every report. The signature-placement rules of the SAML
+//! web-browser SSO profile apply to responses and assertions only. decode itself never fails
+//! on what it finds: anything it can decode exits 0, whatever `--fail-on` says (junit output
+//! marks no failures); `check` is the command that judges. With `--redact`, findings keep
+//! their element paths but lose their spans and labels, so no snippet of the original text is
+//! shown.
 
 use crate::cli::{Ctx, DecodeArgs, Format};
 use crate::clock::{self, Clock};
 use crate::error::Fatal;
+use crate::findings::{FileId, Finding};
 use crate::input::{self, Content, Input, Kind, Message};
+use crate::oidc::{self, TokenKind};
 use crate::redact::Redactor;
 use crate::report::{self, MessageInfo, Report};
-use crate::saml::signature::{self, alg};
+use crate::rules::saml_signature as signature_rules;
+use crate::saml::dsig::{self, KeyOrigin, Problem, SignatureCheck, SignaturePolicy};
+use crate::saml::signature::alg;
 use crate::saml::view::{self, Assertion, SamlMessage, Status, Time};
-use crate::saml::{pretty, vendor, Valued};
+use crate::saml::{ns, pretty, vendor, Valued};
 use crate::xml::Document;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
@@ -45,8 +66,13 @@ use std::io::Write;
 pub fn run(ctx: &Ctx, args: &DecodeArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
     let decoded = input::load(args.input.as_deref(), ctx)?;
     let report = build_report(ctx, &decoded);
-    super::emit(out, &report::render(&report, ctx))?;
-    Ok(report.exit_code(ctx.fail_on))
+    // decode never fails on what it finds (see the module documentation).
+    let shown = Ctx {
+        fail_on: None,
+        ..ctx.clone()
+    };
+    super::emit(out, &report::render(&report, &shown))?;
+    Ok(report.exit_code(None))
 }
 
 /// The decode report of an input (also used by tests and library callers).
@@ -66,11 +92,18 @@ pub fn build_report(ctx: &Ctx, decoded: &Input) -> Report {
         None => s.to_string(),
     };
     for (i, m) in decoded.messages.iter().enumerate() {
-        let (mut summary, vendor) = summarize(ctx, m);
+        let file = report.add_file(m.source.clone());
+        let (mut summary, vendor, findings) = summarize(ctx, m, file);
         if let Some(r) = &redactor {
             for v in summary.values_mut() {
                 r.json(v);
             }
+        }
+        for mut f in findings {
+            if let Some(r) = &redactor {
+                redact_finding(r, &mut f);
+            }
+            report.push(f);
         }
         if report.vendor.is_none() {
             report.vendor = vendor;
@@ -91,7 +124,6 @@ pub fn build_report(ctx: &Ctx, decoded: &Input) -> Report {
             body.push_str(&pretty_message(m, &rewrite));
             body.push('\n');
         }
-        let file = report.add_file(m.source.clone());
         if decoded.kind == Kind::Har {
             let origin = m.har.as_ref();
             report.messages.push(MessageInfo {
@@ -116,7 +148,24 @@ pub fn build_report(ctx: &Ctx, decoded: &Input) -> Report {
             .insert("pairs".into(), pairs(&report.messages));
     }
     report.body = (!body.is_empty()).then_some(body);
+    report.sort();
     report
+}
+
+/// Personal values out of a finding's words; spans and labels dropped, since a snippet of
+/// the decoded text would show what the redacted body hides.
+fn redact_finding(r: &Redactor, f: &mut Finding) {
+    f.message = r.text(&f.message);
+    for v in [&mut f.expected, &mut f.found, &mut f.hint]
+        .into_iter()
+        .flatten()
+    {
+        *v = r.text(v);
+    }
+    if let Some(loc) = f.location.as_mut() {
+        loc.span = None;
+    }
+    f.labels.clear();
 }
 
 /// Requests and the responses that answer them across a capture (ID ↔ InResponseTo), with
@@ -211,8 +260,17 @@ fn pretty_json(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default()
 }
 
-/// The summary of one message and the vendor guessed from it.
-fn summarize(ctx: &Ctx, m: &Message) -> (Map<String, Value>, Option<crate::rules::Vendor>) {
+/// The summary of one message, the vendor guessed from it and its structural findings
+/// (pointing into `file`).
+fn summarize(
+    ctx: &Ctx,
+    m: &Message,
+    file: FileId,
+) -> (
+    Map<String, Value>,
+    Option<crate::rules::Vendor>,
+    Vec<Finding>,
+) {
     let mut s = Map::new();
     s.insert("kind".into(), json!(m.kind.as_str()));
     s.insert(
@@ -220,6 +278,7 @@ fn summarize(ctx: &Ctx, m: &Message) -> (Map<String, Value>, Option<crate::rules
         json!(input::encoding_names(&m.encodings)),
     );
     let mut vendor_found = None;
+    let mut findings = Vec::new();
     match &m.content {
         Content::Xml(doc) => {
             let message = view::read(doc);
@@ -237,7 +296,9 @@ fn summarize(ctx: &Ctx, m: &Message) -> (Map<String, Value>, Option<crate::rules
                 ),
             );
             saml_summary(doc, &message, now, &mut s);
-            s.insert("signatures".into(), signatures(doc, now));
+            let checks;
+            (findings, checks) = signature_checks(doc, file, m.kind, now);
+            s.insert("signatures".into(), signatures(doc, &checks, now));
         }
         Content::Jwt(j) => {
             let issuer = j
@@ -271,7 +332,7 @@ fn summarize(ctx: &Ctx, m: &Message) -> (Map<String, Value>, Option<crate::rules
             }),
         );
     }
-    (s, vendor_found)
+    (s, vendor_found, findings)
 }
 
 fn text<T: AsRef<str>>(v: Option<&Valued<T>>) -> Value {
@@ -608,19 +669,158 @@ fn entity(e: &view::EntityDescriptor, now: Option<DateTime<Utc>>) -> Value {
     })
 }
 
-/// Where the signature verdict joins decode's structural description: decode reports the
-/// structure only; the verifier (`saml::dsig`) fills this in with e.g. "structurally valid
-/// against the embedded certificate; trust not established".
-fn verification_verdict(_doc: &Document, _signature: &signature::SignatureInfo) -> Value {
-    Value::Null
+/// Every signature checked against its embedded certificate only (decode takes no trusted
+/// keys), with the structural findings decode shows.
+fn signature_checks(
+    doc: &Document,
+    file: FileId,
+    kind: Kind,
+    now: Option<DateTime<Utc>>,
+) -> (Vec<Finding>, Vec<SignatureCheck>) {
+    // Without an instant (`--now issue-instant` and no IssueInstant) certificate validity is
+    // not judged: the epoch only fills the parameter, and its findings are dropped.
+    let at = now.unwrap_or(DateTime::UNIX_EPOCH);
+    let (mut findings, _, checks) =
+        dsig::check_signatures_detailed(doc, file, &[], &SignaturePolicy::default(), at);
+    let profile_applies = matches!(kind, Kind::SamlResponse | Kind::SamlAssertion);
+    let is = |f: &Finding, rule: &crate::rules::Rule| f.rule.id == rule.id;
+    findings.retain(|f| {
+        let placement = is(f, &signature_rules::SIGNATURE_MISSING)
+            || is(f, &signature_rules::ASSERTION_UNSIGNED);
+        let timed = is(f, &signature_rules::SIGNING_CERT_EXPIRED)
+            || is(f, &signature_rules::SIGNING_CERT_NOT_YET_VALID);
+        (!placement || profile_applies) && (!timed || now.is_some())
+    });
+    // The checks' hints name `check` flags that decode does not take.
+    for f in &mut findings {
+        if is(f, &signature_rules::TRUST_NOT_ESTABLISHED) {
+            f.hint = Some("decode takes no trusted keys: run `ssolint check` with --idp-cert FILE or --idp-metadata FILE to verify the signer.".into());
+        } else if is(f, &signature_rules::ASSERTION_ENCRYPTED) {
+            f.hint =
+                Some("`ssolint check --sp-key FILE` decrypts and checks the assertion.".into());
+        }
+    }
+    (findings, checks)
 }
 
-fn signatures(doc: &Document, now: Option<DateTime<Utc>>) -> Value {
+const UNTRUSTED: &str =
+    "structurally valid against the embedded certificate; trust not established";
+
+/// One problem of a signature check, in words.
+fn problem_text(doc: &Document, c: &SignatureCheck, p: &Problem) -> String {
+    match p {
+        Problem::Malformed(m) | Problem::ReferenceInvalid(m) => m.clone(),
+        Problem::C14nUnsupported(uri) => {
+            format!("SignedInfo's CanonicalizationMethod {uri:?} is not supported")
+        }
+        Problem::TransformUnsupported(uri) => format!(
+            "the Reference uses the unsupported transform {:?}",
+            alg::short_name(uri)
+        ),
+        Problem::DuplicateId(id) => format!(
+            "the referenced ID {id:?} is carried by more than one element, so the signature is refused"
+        ),
+        Problem::DigestMismatch { expected, computed } => {
+            let uri = c
+                .info
+                .references
+                .first()
+                .and_then(|r| r.uri.as_ref())
+                .map(|u| u.value.clone())
+                .unwrap_or_default();
+            let target = c
+                .referenced
+                .map(|n| doc.path(n))
+                .unwrap_or_else(|| "the referenced element".into());
+            format!("digest mismatch for Reference URI={uri:?}: {target} changed after it was signed (DigestValue {expected}, computed {computed})")
+        }
+        Problem::ValueInvalid(_) if c.info.key_info_certs.is_empty() => "the signature embeds no certificate and decode takes no trusted keys, so the SignatureValue was not checked".into(),
+        Problem::ValueInvalid(_) => {
+            "the SignatureValue does not verify with the embedded certificate".into()
+        }
+    }
+}
+
+/// What verifying against the embedded certificate says (see the module documentation).
+fn verification(doc: &Document, c: &SignatureCheck) -> Value {
+    let problems: Vec<String> = c.problems.iter().map(|p| problem_text(doc, c, p)).collect();
+    let unsupported = c.problems.iter().any(|p| {
+        matches!(
+            p,
+            Problem::C14nUnsupported(_) | Problem::TransformUnsupported(_)
+        )
+    });
+    let no_certificate = c.info.key_info_certs.is_empty()
+        && c.problems
+            .iter()
+            .all(|p| matches!(p, Problem::ValueInvalid(_)));
+    let (result, summary) = if c.structurally_valid() {
+        ("untrusted", UNTRUSTED.to_string())
+    } else {
+        let mut words = problems.join("; ");
+        if c.cryptographically_valid() {
+            words.push_str(
+                " (the digest and SignatureValue do verify against the embedded certificate)",
+            );
+        }
+        if unsupported || no_certificate {
+            ("not-verified", format!("not verified: {words}"))
+        } else {
+            ("invalid", format!("fails: {words}"))
+        }
+    };
+    let digest = if c.digest_ok {
+        "matches"
+    } else if c
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::DigestMismatch { .. }))
+    {
+        "does not match"
+    } else {
+        "not computed"
+    };
+    let signature_value = match c.key {
+        Some(KeyOrigin::Embedded(i)) => format!("verifies with embedded certificate {}", i + 1),
+        Some(KeyOrigin::Trusted(i)) => format!("verifies with trusted certificate {}", i + 1),
+        None if c
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::ValueInvalid(_)))
+            && !c.info.key_info_certs.is_empty() =>
+        {
+            "does not verify with the embedded certificate".into()
+        }
+        None => "not checked".into(),
+    };
+    // The covered subtree, and the assertions inside it (not those inside the signature).
+    let covers: Vec<String> = c
+        .coverage()
+        .map(|apex| {
+            std::iter::once(apex)
+                .chain(doc.descendants(apex).filter(|n| {
+                    doc.is_named(*n, ns::SAML, "Assertion") && !doc.is_within(*n, c.info.node)
+                }))
+                .map(|n| doc.path(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    json!({
+        "result": result,
+        "summary": summary,
+        "digest": digest,
+        "signature_value": signature_value,
+        "covers": covers,
+        "problems": problems,
+    })
+}
+
+fn signatures(doc: &Document, checks: &[SignatureCheck], now: Option<DateTime<Utc>>) -> Value {
     Value::Array(
-        signature::find_all(doc)
-            .into_iter()
-            .map(|node| {
-                let info = signature::parse(doc, node);
+        checks
+            .iter()
+            .map(|c| {
+                let info = &c.info;
                 let short = |v: Option<&Valued<String>>| {
                     v.map_or(Value::Null, |v| json!(alg::short_name(&v.value)))
                 };
@@ -639,43 +839,45 @@ fn signatures(doc: &Document, now: Option<DateTime<Utc>>) -> Value {
                     "certificates": info.key_info_certs.iter()
                         .map(|c| certificate(&c.value, now))
                         .collect::<Vec<_>>(),
-                    "verification": verification_verdict(doc, &info),
+                    "verification": verification(doc, c),
                 })
             })
             .collect(),
     )
 }
 
-/// Minimal JWT description: header, claims and the times in words.
+/// Header, claims and the time claims in words, from the one JWT decoder.
 fn jwt_summary(ctx: &Ctx, j: &input::Jwt, s: &mut Map<String, Value>) {
-    s.insert("header".into(), j.header.clone());
-    s.insert("encrypted".into(), json!(j.claims.is_none()));
-    let Some(claims) = &j.claims else {
-        return;
-    };
-    s.insert("claims".into(), claims.clone());
-    let at = |k: &str| {
-        claims
-            .get(k)
-            .and_then(Value::as_i64)
-            .and_then(|t| DateTime::<Utc>::from_timestamp(t, 0))
-    };
     let now = match ctx.clock {
         Clock::Fixed(t) => Some(t),
-        Clock::IssueInstant => at("iat"),
+        Clock::IssueInstant => j
+            .claims
+            .as_ref()
+            .and_then(Value::as_object)
+            .and_then(oidc::issued_at),
     };
-    let mut times = Map::new();
-    for k in ["exp", "iat", "nbf", "auth_time"] {
-        if let Some(t) = at(k) {
-            times.insert(
-                k.into(),
-                json!({
-                    "value": t.to_rfc3339(),
-                    "in_words": now.map(|n| clock::relative(t, n)),
-                }),
-            );
-        }
-    }
+    let token = oidc::describe(&j.token, now);
+    s.insert(
+        "header".into(),
+        token.header.map_or(Value::Null, Value::Object),
+    );
+    s.insert("encrypted".into(), json!(token.kind == TokenKind::Jwe));
+    let Some(claims) = token.claims else {
+        return;
+    };
+    s.insert("claims".into(), Value::Object(claims));
+    // decode words times as `{value, in_words}`, the same as the SAML summaries.
+    let times: Map<String, Value> = token
+        .times
+        .into_iter()
+        .map(|(k, t)| {
+            let field = |name: &str| t.get(name).cloned().unwrap_or(Value::Null);
+            (
+                k,
+                json!({"value": field("utc"), "in_words": field("relative")}),
+            )
+        })
+        .collect();
     s.insert("times".into(), Value::Object(times));
 }
 

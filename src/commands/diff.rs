@@ -1,12 +1,12 @@
 //! `ssolint diff OLD NEW --users FILE`: what changes for each person, and the CI gate.
 
 use crate::cli::{Ctx, DiffArgs, Format};
+use crate::commands::simulate::output_failed;
 use crate::commands::write_failed;
 use crate::config;
 use crate::error::Fatal;
 use crate::findings::{Finding, Suppression};
 use crate::report::{self, Report};
-use crate::rules::input;
 use crate::sim::diff::{changes, findings, flipped_by, Change, Expected};
 use crate::sim::model::SimFinding;
 use crate::sim::render::{self, AssumptionsJson, OutcomeJson};
@@ -89,12 +89,6 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     };
     let mut w = BufWriter::with_capacity(64 * 1024, out);
     let io = |e: std::io::Error| write_failed(&e);
-    let json_err = |e: serde_json::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("could not write the output: {e}"),
-        )
-    };
 
     let mut report = Report::new(new.source.path.clone());
     report.input.kind = Some("config".into());
@@ -105,12 +99,12 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     if ctx.format == Format::Json {
         w.write_all(format!("{{\"schema\": \"{}\",\n \"config\": ", render::SCHEMA).as_bytes())
             .map_err(io)?;
-        serde_json::to_writer(&mut w, &new.source.path).map_err(json_err)?;
+        serde_json::to_writer(&mut w, &new.source.path).map_err(output_failed)?;
         w.write_all(b",\n \"old_config\": ").map_err(io)?;
-        serde_json::to_writer(&mut w, &old.source.path).map_err(json_err)?;
+        serde_json::to_writer(&mut w, &old.source.path).map_err(output_failed)?;
         w.write_all(b",\n \"assumptions\": ").map_err(io)?;
         serde_json::to_writer(&mut w, &AssumptionsJson::all(&asm_new, new.config.plan()))
-            .map_err(json_err)?;
+            .map_err(output_failed)?;
         w.write_all(b",\n \"users\": [").map_err(io)?;
     }
     let mut tally = Tally::default();
@@ -158,7 +152,7 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
                     fails_gate: fails,
                     expected: reason,
                 };
-                serde_json::to_writer(&mut w, &entry).map_err(json_err)?;
+                serde_json::to_writer(&mut w, &entry).map_err(output_failed)?;
             }
             Format::Sarif | Format::Junit => {
                 for f in found.iter() {
@@ -206,9 +200,9 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
                 b"\n ],\n \"counts\": "
             })
             .map_err(io)?;
-            serde_json::to_writer(&mut w, &after_counts).map_err(json_err)?;
+            serde_json::to_writer(&mut w, &after_counts).map_err(output_failed)?;
             w.write_all(b",\n \"changes\": ").map_err(io)?;
-            serde_json::to_writer(&mut w, &tally).map_err(json_err)?;
+            serde_json::to_writer(&mut w, &tally).map_err(output_failed)?;
             let gate = if !args.fail_on_lockout {
                 "off"
             } else if gate_fails {

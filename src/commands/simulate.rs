@@ -94,7 +94,8 @@ fn redact_trace(trace: &mut [Step], user: &DirectoryUser) {
     }
 }
 
-fn json_err(e: serde_json::Error) -> Fatal {
+/// Serialising the output (JSON or CSV) failed.
+pub(super) fn output_failed(e: impl std::fmt::Display) -> Fatal {
     Fatal::new(
         &input::UNDECODABLE,
         format!("could not write the output: {e}"),
@@ -113,9 +114,9 @@ fn stream_json(
     let io = |e: std::io::Error| write_failed(&e);
     w.write_all(format!("{{\"schema\": \"{}\",\n \"config\": ", render::SCHEMA).as_bytes())
         .map_err(io)?;
-    serde_json::to_writer(&mut *w, &loaded.source.path).map_err(json_err)?;
+    serde_json::to_writer(&mut *w, &loaded.source.path).map_err(output_failed)?;
     w.write_all(b",\n \"assumptions\": ").map_err(io)?;
-    serde_json::to_writer(&mut *w, &AssumptionsJson::all(asm, plan)).map_err(json_err)?;
+    serde_json::to_writer(&mut *w, &AssumptionsJson::all(asm, plan)).map_err(output_failed)?;
     w.write_all(b",\n \"users\": [").map_err(io)?;
     let mut counts = Counts::default();
     let mut trace = Vec::new();
@@ -139,7 +140,7 @@ fn stream_json(
             &mut *w,
             &UserJson::new(&user, &o, asm, plan, &trace, &alts, ctx.redact),
         )
-        .map_err(json_err)?;
+        .map_err(output_failed)?;
     }
     w.write_all(if first {
         b"],\n \"counts\": "
@@ -147,7 +148,7 @@ fn stream_json(
         b"\n ],\n \"counts\": "
     })
     .map_err(io)?;
-    serde_json::to_writer(&mut *w, &counts).map_err(json_err)?;
+    serde_json::to_writer(&mut *w, &counts).map_err(output_failed)?;
     w.write_all(b"}\n").map_err(io)?;
     Ok(counts)
 }
@@ -161,20 +162,15 @@ fn stream_csv(
 ) -> Result<Counts, Fatal> {
     let cfg = &loaded.config;
     let mut csv = csv::Writer::from_writer(w);
-    let csv_err = |e: csv::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("could not write the output: {e}"),
-        )
-    };
-    csv.write_record(render::CSV_HEADER).map_err(csv_err)?;
+    csv.write_record(render::CSV_HEADER)
+        .map_err(output_failed)?;
     let mut counts = Counts::default();
     for user in DirectoryReader::open(users)? {
         let user = user?;
         let o = crate::sim::evaluate(cfg, asm, &user);
         counts.add(&user, &o);
         csv.write_record(render::csv_row(&user, &o, ctx.redact))
-            .map_err(csv_err)?;
+            .map_err(output_failed)?;
     }
     csv.flush().map_err(|e| write_failed(&e))?;
     Ok(counts)
@@ -237,9 +233,9 @@ fn stream_human(
     for (f, _) in workspace_fixes.iter().take(WORKSPACE_FIXES_COUNTED) {
         let n = fix::users_let_in(cfg, asm, f, users)?;
         text.push_str(&format!(
-            "Workspace change: {} lets in {n} {}.\n",
+            "Workspace change: {} lets in {}.\n",
             f.describe(""),
-            if n == 1 { "user" } else { "users" }
+            sim::counts::users(n)
         ));
     }
     w.write_all(text.as_bytes()).map_err(io)?;
@@ -279,7 +275,7 @@ fn explain(
             let mut s = serde_json::to_string_pretty(&UserJson::new(
                 &user, &o, asm, plan, &trace, &alts, ctx.redact,
             ))
-            .map_err(json_err)?;
+            .map_err(output_failed)?;
             s.push('\n');
             s
         }
@@ -337,7 +333,7 @@ fn run_patterns(
                 assumptions: AssumptionsJson::all(asm, loaded.config.plan()),
                 patterns: &combos,
             };
-            let mut s = serde_json::to_string_pretty(&doc).map_err(json_err)?;
+            let mut s = serde_json::to_string_pretty(&doc).map_err(output_failed)?;
             s.push('\n');
             s
         }

@@ -122,13 +122,11 @@ pub fn encoding_names(encodings: &[Encoding]) -> Vec<String> {
     encodings.iter().map(|e| e.as_str().to_string()).collect()
 }
 
-/// A compact JWT split into its parts; header and claims parsed with the strict JSON parser.
+/// A compact JWT, decoded by `oidc::describe` (strict base64url, strict JSON objects).
 #[derive(Debug, Clone)]
 pub struct Jwt {
     /// The compact serialisation as given.
     pub token: String,
-    /// The dot-separated segments (3 for JWS, 5 for JWE), still base64url.
-    pub segments: Vec<String>,
     /// The (protected) header.
     pub header: serde_json::Value,
     /// The claims of a JWS; None for a JWE (they are encrypted).

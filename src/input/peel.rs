@@ -3,6 +3,8 @@
 
 use super::{parse_xml, Binding, Content, Encoding, HarOrigin, Jwt, Kind, Message, MAX_INFLATED};
 use crate::error::Fatal;
+use crate::findings::Finding;
+use crate::oidc::jose::{self, TokenKind};
 use crate::rules::input as rule;
 use crate::source::SourceFile;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -335,10 +337,13 @@ fn jwt_message(
     binding: Option<Binding>,
     tried: &mut Vec<String>,
 ) -> Result<Option<Message>, Fatal> {
-    let segments: Vec<&str> = t.split('.').collect();
-    let shaped = matches!(segments.len(), 3 | 5)
-        && segments.first().is_some_and(|s| !s.is_empty())
-        && segments.iter().all(|s| is_base64url_segment(s));
+    let segments = jose::split(t);
+    let shaped = matches!(segments.spans.len(), 3 | 5)
+        && !segments.get(0).is_empty()
+        && segments
+            .spans
+            .iter()
+            .all(|s| is_base64url_segment(jose::segment_text(t, *s)));
     if !shaped {
         note(
             tried,
@@ -347,68 +352,65 @@ fn jwt_message(
         );
         return Ok(None);
     }
-    let source = SourceFile::new(label, t);
-    let header_text = match segment_json_text(segments.first().copied().unwrap_or_default()) {
-        Some(h) => h,
-        None => {
-            note(
-                tried,
-                layers,
-                "JWT (the first segment does not decode to a JSON object)",
-            );
-            return Ok(None);
+    // The one JWT decoder: strict base64url and strict JSON, as `check` reads tokens.
+    let token = crate::oidc::describe(t, None);
+    let problem = |part: &str| {
+        token
+            .problems
+            .iter()
+            .find(|p| p.location.as_ref().and_then(|l| l.element.as_deref()) == Some(part))
+    };
+    // A problem with an input rule (a repeated member) is fatal; any other means the text is
+    // not a token, or one whose claims cannot be read.
+    let fatal = |p: &Finding| {
+        let rule = if p.rule.id.starts_with("input.") {
+            p.rule
+        } else {
+            &rule::UNDECODABLE
+        };
+        Fatal::new(rule, format!("{label}: JWT: {}", p.message))
+    };
+    let Some(header) = token.header else {
+        return match problem("header") {
+            Some(p) if p.rule.id.starts_with("input.") => Err(fatal(p)),
+            Some(p) => {
+                note(tried, layers, &format!("JWT ({})", p.message));
+                Ok(None)
+            }
+            None => {
+                note(tried, layers, "JWT (the header cannot be read)");
+                Ok(None)
+            }
+        };
+    };
+    let kind = match token.kind {
+        TokenKind::Jwe => Kind::Jwe,
+        TokenKind::Jws => Kind::Jwt,
+    };
+    let claims = match (kind, token.claims) {
+        (Kind::Jwt, None) => {
+            return Err(match problem("payload") {
+                Some(p) => fatal(p),
+                None => Fatal::new(
+                    &rule::UNDECODABLE,
+                    format!("{label}: JWT payload cannot be read"),
+                ),
+            })
         }
-    };
-    let header = parse_segment(&source, &header_text, "header")?;
-    let kind = if segments.len() == 5 {
-        Kind::Jwe
-    } else {
-        Kind::Jwt
-    };
-    let claims = if kind == Kind::Jwt {
-        let payload = segments.get(1).copied().unwrap_or_default();
-        let text = segment_json_text(payload).ok_or_else(|| {
-            Fatal::new(
-                &rule::UNDECODABLE,
-                format!("{label}: JWT payload does not decode to JSON text"),
-            )
-        })?;
-        Some(parse_segment(&source, &text, "payload")?)
-    } else {
-        None
+        (_, claims) => claims.map(serde_json::Value::Object),
     };
     Ok(Some(Message {
         kind,
         encodings: layers.to_vec(),
-        source,
+        source: SourceFile::new(label, t),
         content: Content::Jwt(Jwt {
             token: t.to_string(),
-            segments: segments.iter().map(|s| s.to_string()).collect(),
-            header,
+            header: serde_json::Value::Object(header),
             claims,
         }),
         binding,
         har: None,
     }))
-}
-
-/// A base64url segment decoded to text that looks like a JSON object.
-fn segment_json_text(segment: &str) -> Option<String> {
-    let bytes = URL_SAFE.decode(segment).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    text.trim_start().starts_with('{').then_some(text)
-}
-
-fn parse_segment(source: &SourceFile, text: &str, part: &str) -> Result<serde_json::Value, Fatal> {
-    crate::json::parse(text).map_err(|e| {
-        Fatal::new(
-            e.rule(),
-            format!(
-                "{}: JWT {part}, line {} column {} of the decoded JSON: {}",
-                source.path, e.line, e.column, e.message
-            ),
-        )
-    })
 }
 
 fn from_base64(
@@ -630,6 +632,18 @@ mod tests {
         );
         let err = decode("t", dup.as_bytes()).unwrap_err();
         assert_eq!(err.rule.id, "input.json-duplicate-key");
+        // Segments are strict base64url, as `check` reads them: "Q" and "R" spell the same
+        // byte, but only "Q" leaves the unused trailing bits zero.
+        let payload = seg(r#"{"sub":"xyz"}"#);
+        assert!(payload.ends_with('Q'), "{payload}");
+        let loose = format!(
+            "{}.{}R.sig",
+            seg(r#"{"alg":"RS256"}"#),
+            &payload[..payload.len() - 1]
+        );
+        let err = decode("t", loose.as_bytes()).unwrap_err();
+        assert_eq!(err.rule.id, "input.undecodable");
+        assert!(err.message.contains("non-canonical"), "{}", err.message);
         let scim = r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a"}"#;
         assert_eq!(encodings(scim).0, Kind::ScimUser);
     }

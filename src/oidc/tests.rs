@@ -44,6 +44,16 @@ fn good_claims() -> String {
     )
 }
 
+/// Check `tok` against [`expectations`] at [`now`] with the default skew.
+fn check_at_now(tok: &str) -> TokenCheck {
+    check_token(
+        tok,
+        &expectations(),
+        Clock::Fixed(now()),
+        Duration::seconds(180),
+    )
+}
+
 fn rules_of(c: &TokenCheck) -> Vec<&'static str> {
     c.findings.iter().map(|f| f.rule.id).collect()
 }
@@ -51,12 +61,7 @@ fn rules_of(c: &TokenCheck) -> Vec<&'static str> {
 #[test]
 fn a_good_token_verifies_with_no_findings() {
     let tok = hs256(r#"{"alg":"HS256","kid":"k1"}"#, &good_claims());
-    let c = check_token(
-        &tok,
-        &expectations(),
-        Clock::Fixed(now()),
-        Duration::seconds(180),
-    );
+    let c = check_at_now(&tok);
     assert!(c.findings.is_empty(), "{:?}", rules_of(&c));
     assert!(matches!(
         c.signature,
@@ -76,12 +81,7 @@ fn every_failure_is_reported_at_once() {
         r#"{"alg":"HS256","kid":"k1","jku":"https://evil.test/k","crit":["x"]}"#,
         &claims,
     );
-    let c = check_token(
-        &tok,
-        &expectations(),
-        Clock::Fixed(now()),
-        Duration::seconds(180),
-    );
+    let c = check_at_now(&tok);
     let ids = rules_of(&c);
     for want in [
         "oidc.header-key-injection",
@@ -107,21 +107,11 @@ fn exp_equal_to_now_minus_skew_is_expired() {
         t - 180
     );
     let tok = hs256(r#"{"alg":"HS256"}"#, &claims);
-    let c = check_token(
-        &tok,
-        &expectations(),
-        Clock::Fixed(now()),
-        Duration::seconds(180),
-    );
+    let c = check_at_now(&tok);
     assert_eq!(rules_of(&c), vec!["oidc.expired"]);
     let claims = claims.replace(&format!("{}", t - 180), &format!("{}", t - 179));
     let tok = hs256(r#"{"alg":"HS256"}"#, &claims);
-    let c = check_token(
-        &tok,
-        &expectations(),
-        Clock::Fixed(now()),
-        Duration::seconds(180),
-    );
+    let c = check_at_now(&tok);
     assert!(c.findings.is_empty());
 }
 
@@ -131,12 +121,7 @@ fn tampering_breaks_the_signature() {
     let mut parts: Vec<&str> = tok.split('.').collect();
     let other = jose::b64url(good_claims().replace("u1", "u2").as_bytes());
     parts[1] = &other;
-    let c = check_token(
-        &parts.join("."),
-        &expectations(),
-        Clock::Fixed(now()),
-        Duration::seconds(180),
-    );
+    let c = check_at_now(&parts.join("."));
     assert_eq!(rules_of(&c), vec!["oidc.signature-invalid"]);
 }
 
@@ -148,12 +133,7 @@ fn alg_none_and_case_variants_are_refused() {
             jose::b64url(format!(r#"{{"alg":"{alg}"}}"#).as_bytes()),
             jose::b64url(good_claims().as_bytes())
         );
-        let c = check_token(
-            &tok,
-            &expectations(),
-            Clock::Fixed(now()),
-            Duration::seconds(180),
-        );
+        let c = check_at_now(&tok);
         assert!(rules_of(&c).contains(&"oidc.alg-none"), "{alg}");
     }
 }
@@ -175,12 +155,7 @@ fn issue_instant_clock_uses_the_tokens_iat() {
 #[test]
 fn duplicate_claims_are_a_finding_and_the_header_is_still_checked() {
     let tok = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"a","sub":"b"}"#);
-    let c = check_token(
-        &tok,
-        &expectations(),
-        Clock::Fixed(now()),
-        Duration::seconds(180),
-    );
+    let c = check_at_now(&tok);
     assert_eq!(rules_of(&c), vec!["input.json-duplicate-key"]);
     assert!(matches!(c.signature, SignatureOutcome::Verified { .. }));
 }

@@ -111,6 +111,19 @@ pub fn check_signatures(
     policy: &SignaturePolicy,
     at: DateTime<Utc>,
 ) -> (Vec<Finding>, VerifiedView) {
+    let (findings, view, _) = check_signatures_detailed(doc, file, trusted, policy, at);
+    (findings, view)
+}
+
+/// [`check_signatures`], also returning each signature's check in document order (for
+/// callers that describe every signature, such as `decode`).
+pub fn check_signatures_detailed(
+    doc: &Document,
+    file: FileId,
+    trusted: &[Certificate],
+    policy: &SignaturePolicy,
+    at: DateTime<Utc>,
+) -> (Vec<Finding>, VerifiedView, Vec<SignatureCheck>) {
     let trusted_keys: Vec<Option<PKey<Public>>> =
         trusted.iter().map(|c| c.public_key().ok()).collect();
     // Each signature costs a canonicalisation of what it references: a hostile message with
@@ -141,7 +154,7 @@ pub fn check_signatures(
     }
     let view = VerifiedView::build(doc, &checks);
     verified::structural_findings(doc, file, &checks, &view, policy, &mut findings);
-    (findings, view)
+    (findings, view, checks)
 }
 
 /// Verify one signature against the trusted keys (and, failing those, its KeyInfo

@@ -54,6 +54,13 @@ fn child_text(doc: &Document, node: NodeId, ns: &str, local: &str) -> Option<Tex
         .map(|c| text_valued(doc, c))
 }
 
+/// The text of every child with this name, in document order.
+fn children_text(doc: &Document, node: NodeId, ns: &str, local: &str) -> Vec<Text> {
+    doc.children_named(node, ns, local)
+        .map(|c| text_valued(doc, c))
+        .collect()
+}
+
 /// `saml:Issuer` (or any NameID-typed element): the value and its Format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issuer {
@@ -264,10 +271,7 @@ fn read_assertion(doc: &Document, node: NodeId, top: NodeId) -> Assertion {
                 .children_named(c, ns::SAML, "AudienceRestriction")
                 .map(|r| AudienceRestriction {
                     node: r,
-                    audiences: doc
-                        .children_named(r, ns::SAML, "Audience")
-                        .map(|a| text_valued(doc, a))
-                        .collect(),
+                    audiences: children_text(doc, r, ns::SAML, "Audience"),
                 })
                 .collect(),
             one_time_use: doc.first_child_named(c, ns::SAML, "OneTimeUse"),
@@ -292,10 +296,7 @@ fn read_assertion(doc: &Document, node: NodeId, top: NodeId) -> Assertion {
             name: attr_valued(doc, a, "Name"),
             name_format: attr_valued(doc, a, "NameFormat"),
             friendly_name: attr_valued(doc, a, "FriendlyName"),
-            values: doc
-                .children_named(a, ns::SAML, "AttributeValue")
-                .map(|v| text_valued(doc, v))
-                .collect(),
+            values: children_text(doc, a, ns::SAML, "AttributeValue"),
         })
         .collect();
     Assertion {
@@ -379,10 +380,7 @@ fn read_authn_request(doc: &Document, node: NodeId) -> AuthnRequest {
             .map(|r| RequestedAuthnContext {
                 node: r,
                 comparison: attr_valued(doc, r, "Comparison"),
-                class_refs: doc
-                    .children_named(r, ns::SAML, "AuthnContextClassRef")
-                    .map(|c| text_valued(doc, c))
-                    .collect(),
+                class_refs: children_text(doc, r, ns::SAML, "AuthnContextClassRef"),
             }),
         signature: direct_signature(doc, node),
     }
@@ -471,12 +469,6 @@ fn role_keys(doc: &Document, role: NodeId) -> RoleKeys {
     keys
 }
 
-fn name_id_formats(doc: &Document, role: NodeId) -> Vec<Text> {
-    doc.children_named(role, ns::MD, "NameIDFormat")
-        .map(|n| text_valued(doc, n))
-        .collect()
-}
-
 #[derive(Debug, Clone)]
 pub struct IdpSsoDescriptor {
     pub node: NodeId,
@@ -535,7 +527,7 @@ fn read_entity(doc: &Document, node: NodeId) -> EntityDescriptor {
             keys: role_keys(doc, r),
             single_sign_on_services: endpoints(doc, r, "SingleSignOnService"),
             single_logout_services: endpoints(doc, r, "SingleLogoutService"),
-            name_id_formats: name_id_formats(doc, r),
+            name_id_formats: children_text(doc, r, ns::MD, "NameIDFormat"),
         });
     let sp = doc
         .first_child_named(node, ns::MD, "SPSSODescriptor")
@@ -547,7 +539,7 @@ fn read_entity(doc: &Document, node: NodeId) -> EntityDescriptor {
             keys: role_keys(doc, r),
             assertion_consumer_services: endpoints(doc, r, "AssertionConsumerService"),
             single_logout_services: endpoints(doc, r, "SingleLogoutService"),
-            name_id_formats: name_id_formats(doc, r),
+            name_id_formats: children_text(doc, r, ns::MD, "NameIDFormat"),
         });
     EntityDescriptor {
         node,
@@ -708,10 +700,7 @@ pub fn read(doc: &Document) -> SamlMessage {
             reason: attr_valued(doc, root, "Reason"),
             issuer: issuer(doc, root),
             name_id: name_id(doc, root),
-            session_indexes: doc
-                .children_named(root, ns::SAMLP, "SessionIndex")
-                .map(|s| text_valued(doc, s))
-                .collect(),
+            session_indexes: children_text(doc, root, ns::SAMLP, "SessionIndex"),
             signature: direct_signature(doc, root),
         }),
         (Some(ns::SAMLP), "LogoutResponse") => SamlMessage::LogoutResponse(LogoutResponse {

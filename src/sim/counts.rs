@@ -151,11 +151,7 @@ impl Counts {
                 s.push_str(&format!(
                     ", {} of them {} whose subscription is cancelled",
                     self.plus_cancelled,
-                    if self.plus_cancelled == 1 {
-                        "a Plus subscriber"
-                    } else {
-                        "Plus subscribers"
-                    }
+                    pick(self.plus_cancelled, "a Plus subscriber", "Plus subscribers")
                 ));
             }
             s.push('.');
@@ -165,58 +161,42 @@ impl Counts {
             out.push(format!(
                 "{} {} their personal account beside the workspace.",
                 users(self.kept_both),
-                if self.kept_both == 1 { "keeps" } else { "keep" }
+                pick(self.kept_both, "keeps", "keep")
             ));
         }
         if self.lockout_after_migration > 0 {
             out.push(format!(
                 "{} verified-domain {} cannot complete an IdP login: locked out after migration.",
                 self.lockout_after_migration,
-                if self.lockout_after_migration == 1 {
-                    "user"
-                } else {
-                    "users"
-                }
+                pick(self.lockout_after_migration, "user", "users")
             ));
         }
         if self.lockout_now > 0 {
             out.push(format!(
                 "{} provisioned {} no way to log in now: locked out.",
                 self.lockout_now,
-                if self.lockout_now == 1 {
-                    "user has"
-                } else {
-                    "users have"
-                }
+                pick(self.lockout_now, "user has", "users have")
             ));
         }
         if self.api_sso_blocks_new_users > 0 {
             out.push(format!(
                 "{} newly provisioned {} blocked by ChatGPT SSO on with API Platform SSO off.",
                 self.api_sso_blocks_new_users,
-                if self.api_sso_blocks_new_users == 1 {
-                    "user is"
-                } else {
-                    "users are"
-                }
+                pick(self.api_sso_blocks_new_users, "user is", "users are")
             ));
         }
         if self.sso_bypass > 0 {
             out.push(format!(
                 "{} provisioned unverified-domain {} password/social login under enforced SSO (SSO bypass).",
                 self.sso_bypass,
-                if self.sso_bypass == 1 { "user keeps" } else { "users keep" }
+                pick(self.sso_bypass, "user keeps", "users keep")
             ));
         }
         if self.sso_email_mismatch > 0 {
             out.push(format!(
                 "{} {} an IdP e-mail that differs from the invited one: their SSO login fails.",
                 self.sso_email_mismatch,
-                if self.sso_email_mismatch == 1 {
-                    "user has"
-                } else {
-                    "users have"
-                }
+                pick(self.sso_email_mismatch, "user has", "users have")
             ));
         }
         if self.not_provisioned > 0 {
@@ -242,8 +222,18 @@ impl Counts {
     }
 }
 
-fn users(n: u64) -> String {
-    format!("{n} {}", if n == 1 { "user" } else { "users" })
+/// `n` users, in words.
+pub(crate) fn users(n: u64) -> String {
+    format!("{n} {}", pick(n, "user", "users"))
+}
+
+/// The singular or the plural wording for a count of `n`.
+fn pick<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// The rule's severity after `[rules]` overrides; `None` when turned off.

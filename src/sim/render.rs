@@ -114,17 +114,8 @@ impl From<&Outcome> for OutcomeJson {
 #[derive(Serialize)]
 pub struct UserJson<'a> {
     pub email: Cow<'a, str>,
-    pub domain_class: DomainClass,
-    pub access: Access,
-    pub methods: Methods,
-    pub provisioned_by: ProvisionedBy,
-    pub invite_email: InviteEmail,
-    pub personal_account: PersonalEffect,
-    pub plus_cancelled: bool,
-    pub lockout: Lockout,
-    pub risks: Set<Risk>,
-    pub unknown_fields: Set<Field>,
-    pub findings: Set<SimFinding>,
+    #[serde(flatten)]
+    pub outcome: OutcomeJson,
     pub assumptions: AssumptionsJson<'static>,
     pub trace: &'a [Step],
     pub alternatives: Vec<AlternativeJson>,
@@ -142,17 +133,7 @@ impl<'a> UserJson<'a> {
     ) -> UserJson<'a> {
         UserJson {
             email: shown_email(&user.email, redact),
-            domain_class: o.domain_class,
-            access: o.access,
-            methods: o.methods,
-            provisioned_by: o.provisioned_by,
-            invite_email: o.invite_email,
-            personal_account: o.personal_account,
-            plus_cancelled: o.plus_cancelled,
-            lockout: o.lockout,
-            risks: o.risks,
-            unknown_fields: o.unknown_fields,
-            findings: o.findings,
+            outcome: OutcomeJson::from(o),
             assumptions: AssumptionsJson::consulted(asm, plan, o.consulted),
             trace,
             alternatives: alternatives.iter().map(AlternativeJson::from).collect(),

@@ -113,6 +113,15 @@ pub fn canonicalize_document(doc: &Document, method: &Method) -> Vec<u8> {
     c.out
 }
 
+/// The URI bound to `prefix` by the innermost declaration in `decls`.
+fn innermost<'a>(decls: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> Option<&'a str> {
+    decls
+        .iter()
+        .rev()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, u)| *u)
+}
+
 struct Canon<'a> {
     doc: &'a Document,
     method: &'a Method,
@@ -187,19 +196,11 @@ impl<'a> Canon<'a> {
     }
 
     fn in_scope(&self, prefix: Option<&str>) -> Option<&'a str> {
-        self.scope
-            .iter()
-            .rev()
-            .find(|(p, _)| *p == prefix)
-            .map(|(_, u)| *u)
+        innermost(&self.scope, prefix)
     }
 
     fn rendered_value(&self, prefix: Option<&str>) -> Option<&'a str> {
-        self.rendered
-            .iter()
-            .rev()
-            .find(|(p, _)| *p == prefix)
-            .map(|(_, u)| *u)
+        innermost(&self.rendered, prefix)
     }
 
     /// Should a binding of `prefix` to `uri` be written here?
