@@ -33,9 +33,9 @@ pub struct GlobalArgs {
     /// Allowed clock skew (default: the configuration's `clock_skew`, else 180s).
     #[arg(long, global = true, value_name = "DURATION")]
     pub skew: Option<String>,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 (default: error).
+    #[arg(long, global = true, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Replace e-mail local parts, names, NameIDs and other personal values with stable
     /// pseudonyms, keeping domains.
     #[arg(long, global = true)]
@@ -260,6 +260,8 @@ pub struct Ctx {
     /// `--skew` when given; commands fall back to the configuration, then 180 s.
     pub skew: Option<chrono::Duration>,
     pub fail_on: Option<Severity>,
+    /// `--fail-on` was given (simulate gates on its findings only then).
+    pub fail_on_given: bool,
     pub redact: bool,
     pub color: bool,
     pub quiet: bool,
@@ -294,7 +296,8 @@ impl Ctx {
             }),
             clock,
             skew,
-            fail_on: g.fail_on.threshold(),
+            fail_on: g.fail_on.unwrap_or(FailOn::Error).threshold(),
+            fail_on_given: g.fail_on.is_some(),
             redact: g.redact,
             color,
             quiet: g.quiet,
@@ -309,6 +312,7 @@ impl Ctx {
             clock: Clock::Fixed(now),
             skew: None,
             fail_on: Some(Severity::Error),
+            fail_on_given: false,
             redact: false,
             color: false,
             quiet: false,

@@ -1,10 +1,279 @@
-use crate::cli::{Ctx, DiffArgs};
-use crate::error::Fatal;
-use std::io::Write;
+//! `ssolint diff OLD NEW --users FILE`: what changes for each person, and the CI gate.
 
-pub fn run(_ctx: &Ctx, _args: &DiffArgs, _out: &mut dyn Write) -> Result<i32, Fatal> {
-    Err(Fatal::new(
-        &crate::rules::input::UNDECODABLE,
-        "diff is not built yet",
-    ))
+use crate::cli::{Ctx, DiffArgs, Format};
+use crate::commands::write_failed;
+use crate::config;
+use crate::error::Fatal;
+use crate::findings::{Finding, Suppression};
+use crate::report::{self, Report};
+use crate::rules::input;
+use crate::sim::diff::{changes, findings, flipped_by, Change, Expected};
+use crate::sim::model::SimFinding;
+use crate::sim::render::{self, AssumptionsJson, OutcomeJson};
+use crate::sim::set::Set;
+use crate::sim::{self, evaluate, Assumptions, Counts, DirectoryReader};
+use crate::source::Span;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
+
+#[derive(Serialize)]
+struct DiffUserJson<'a> {
+    email: Cow<'a, str>,
+    before: OutcomeJson,
+    after: OutcomeJson,
+    changes: &'a [Change],
+    flipped_by: &'static str,
+    findings: Set<SimFinding>,
+    fails_gate: bool,
+    expected: Option<&'a str>,
+}
+
+/// What changed, in numbers.
+#[derive(Debug, Default, Serialize)]
+struct Tally {
+    changed: u64,
+    access_lost: u64,
+    access_gained: u64,
+    lockouts_gained: u64,
+    methods_lost: u64,
+    migration_prompts_gained: u64,
+    sso_bypass_gained: u64,
+    expected: u64,
+    gate_failures: u64,
+}
+
+/// The configuration key a flipping rule is about, for locating findings in NEW.
+fn key_of(rule: &str) -> &'static str {
+    match rule {
+        "R-A1" | "R-A2" | "R-A3" | "R-A4" | "R-A6" => "mode",
+        "R-A5" => "api_platform_sso",
+        "R-P2" | "R-A7" => "verified_domains",
+        "R-P4" => "automatic_account_creation",
+        "R-P5" | "R-P9" => "scim_groups",
+        "R-P6" => "external_invites",
+        "R-M1" | "R-M2" | "R-M3" => "plan",
+        _ => "mode",
+    }
+}
+
+/// Byte span of the first `key = ...` line of the configuration text.
+fn key_span(text: &str, key: &str) -> Option<Span> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            if rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':') {
+                let start = offset + indent;
+                return Some(Span::new(start, start + key.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
+    let old = config::load(&args.old)?;
+    let new = config::load(&args.new)?;
+    let asm_old = Assumptions::resolve(&old.config.simulate.assume, &args.assume)?;
+    let asm_new = Assumptions::resolve(&new.config.simulate.assume, &args.assume)?;
+    let users = match &args.users {
+        Some(p) => p.clone(),
+        None => sim::directory_path(&new, None).or_else(|_| sim::directory_path(&old, None))?,
+    };
+    let expected = match &args.expected {
+        Some(p) => Expected::load(p)?,
+        None => Expected::default(),
+    };
+    let mut w = BufWriter::with_capacity(64 * 1024, out);
+    let io = |e: std::io::Error| write_failed(&e);
+    let json_err = |e: serde_json::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("could not write the output: {e}"),
+        )
+    };
+
+    let mut report = Report::new(new.source.path.clone());
+    report.input.kind = Some("config".into());
+    let new_file = report.add_file(new.source.clone());
+    report.vendor = new.config.saml.idp.vendor;
+    report.evaluated = diff_rules();
+
+    if ctx.format == Format::Json {
+        w.write_all(format!("{{\"schema\": \"{}\",\n \"config\": ", render::SCHEMA).as_bytes())
+            .map_err(io)?;
+        serde_json::to_writer(&mut w, &new.source.path).map_err(json_err)?;
+        w.write_all(b",\n \"old_config\": ").map_err(io)?;
+        serde_json::to_writer(&mut w, &old.source.path).map_err(json_err)?;
+        w.write_all(b",\n \"assumptions\": ").map_err(io)?;
+        serde_json::to_writer(&mut w, &AssumptionsJson::all(&asm_new, new.config.plan()))
+            .map_err(json_err)?;
+        w.write_all(b",\n \"users\": [").map_err(io)?;
+    }
+    let mut tally = Tally::default();
+    let mut after_counts = Counts::default();
+    let mut first = true;
+    for user in DirectoryReader::open(&users)? {
+        let user = user?;
+        let before = evaluate(&old.config, &asm_old, &user);
+        let after = evaluate(&new.config, &asm_new, &user);
+        after_counts.add(&user, &after);
+        let list = changes(&before, &after);
+        if list.is_empty() {
+            continue;
+        }
+        let (found, gate) = findings(&before, &after);
+        let rule = flipped_by(&before, &after);
+        let reason = expected.reason_for(&user.email, rule, found);
+        let fails = gate && reason.is_none();
+        tally.changed += 1;
+        tally.access_lost += u64::from(found.contains(SimFinding::AccessLost));
+        tally.access_gained += u64::from(!before.access.has_access() && after.access.has_access());
+        tally.lockouts_gained += u64::from(
+            found.contains(SimFinding::LockedOut)
+                || found.contains(SimFinding::LockoutAfterMigration),
+        );
+        tally.methods_lost += u64::from(found.contains(SimFinding::MethodLost));
+        tally.migration_prompts_gained += u64::from(found.contains(SimFinding::MigrationPrompt));
+        tally.sso_bypass_gained += u64::from(found.contains(SimFinding::SsoBypass));
+        tally.expected += u64::from(gate && reason.is_some());
+        tally.gate_failures += u64::from(fails);
+        let email = render::shown_email(&user.email, ctx.redact);
+        let described: Vec<String> = list.iter().map(Change::describe).collect();
+        match ctx.format {
+            Format::Json => {
+                w.write_all(if first { b"\n  " } else { b",\n  " })
+                    .map_err(io)?;
+                first = false;
+                let entry = DiffUserJson {
+                    email: email.clone(),
+                    before: OutcomeJson::from(&before),
+                    after: OutcomeJson::from(&after),
+                    changes: &list,
+                    flipped_by: rule,
+                    findings: found,
+                    fails_gate: fails,
+                    expected: reason,
+                };
+                serde_json::to_writer(&mut w, &entry).map_err(json_err)?;
+            }
+            Format::Sarif | Format::Junit => {
+                for f in found.iter() {
+                    let mut finding = Finding::new(
+                        f.rule(),
+                        format!("{email}: {} (flipped by {rule})", described.join("; ")),
+                    );
+                    finding = match key_span(&new.source.text, key_of(rule)) {
+                        Some(span) => finding.at(new_file, span),
+                        None => finding.in_file(new_file),
+                    };
+                    if let Some(r) = reason {
+                        finding.suppressed = Some(Suppression {
+                            reason: r.to_string(),
+                            expires: None,
+                        });
+                    }
+                    report.push(finding);
+                }
+            }
+            _ if ctx.quiet => {}
+            _ => {
+                let mark = if fails {
+                    "✗"
+                } else if gate {
+                    "~"
+                } else {
+                    " "
+                };
+                let mut line = format!("{mark} {email}: {} [{rule}]", described.join("; "));
+                if let Some(r) = reason {
+                    line.push_str(&format!(" (expected: {r})"));
+                }
+                line.push('\n');
+                w.write_all(line.as_bytes()).map_err(io)?;
+            }
+        }
+    }
+    let gate_fails = args.fail_on_lockout && tally.gate_failures > 0;
+    match ctx.format {
+        Format::Json => {
+            w.write_all(if first {
+                b"],\n \"counts\": "
+            } else {
+                b"\n ],\n \"counts\": "
+            })
+            .map_err(io)?;
+            serde_json::to_writer(&mut w, &after_counts).map_err(json_err)?;
+            w.write_all(b",\n \"changes\": ").map_err(io)?;
+            serde_json::to_writer(&mut w, &tally).map_err(json_err)?;
+            let gate = if !args.fail_on_lockout {
+                "off"
+            } else if gate_fails {
+                "fail"
+            } else {
+                "pass"
+            };
+            w.write_all(format!(",\n \"gate\": \"{gate}\"}}\n").as_bytes())
+                .map_err(io)?;
+        }
+        Format::Sarif | Format::Junit => {
+            report.sort();
+            w.write_all(report::render(&report, ctx).as_bytes())
+                .map_err(io)?;
+        }
+        _ => {
+            w.write_all(summary(&tally, args.fail_on_lockout, gate_fails).as_bytes())
+                .map_err(io)?;
+        }
+    }
+    w.flush().map_err(io)?;
+    Ok(i32::from(gate_fails))
+}
+
+fn diff_rules() -> Vec<&'static crate::rules::Rule> {
+    [
+        SimFinding::AccessLost,
+        SimFinding::MethodLost,
+        SimFinding::LockedOut,
+        SimFinding::LockoutAfterMigration,
+        SimFinding::SsoBypass,
+        SimFinding::MigrationPrompt,
+    ]
+    .iter()
+    .map(|f| f.rule())
+    .collect()
+}
+
+fn summary(t: &Tally, gate_on: bool, gate_fails: bool) -> String {
+    if t.changed == 0 {
+        return "No user's outcome changes.\n".into();
+    }
+    let mut s = format!(
+        "\n{} {} change: {} lose access, {} gain access, {} gain a lockout, {} lose a login method, {} get a new migration prompt, {} newly bypass SSO.\n",
+        t.changed,
+        if t.changed == 1 { "user's outcomes" } else { "users' outcomes" },
+        t.access_lost,
+        t.access_gained,
+        t.lockouts_gained,
+        t.methods_lost,
+        t.migration_prompts_gained,
+        t.sso_bypass_gained
+    );
+    if t.expected > 0 {
+        s.push_str(&format!(
+            "{} of the access losses or lockouts are listed as expected.\n",
+            t.expected
+        ));
+    }
+    s.push_str(&if !gate_on {
+        "gate: off (--fail-on-lockout false)\n".to_string()
+    } else if gate_fails {
+        format!("gate: FAIL ({} unexpected access losses or lockouts; list intended ones in --expected FILE with a reason)\n", t.gate_failures)
+    } else {
+        "gate: pass\n".to_string()
+    });
+    s
 }

@@ -1,10 +1,348 @@
-use crate::cli::{Ctx, SimulateArgs};
-use crate::error::Fatal;
-use std::io::Write;
+//! `ssolint simulate`: every user of a directory under one configuration, streamed.
 
-pub fn run(_ctx: &Ctx, _args: &SimulateArgs, _out: &mut dyn Write) -> Result<i32, Fatal> {
-    Err(Fatal::new(
-        &crate::rules::input::UNDECODABLE,
-        "simulate is not built yet",
-    ))
+use crate::cli::{Ctx, Format, SimulateArgs};
+use crate::commands::write_failed;
+use crate::config::{self, LoadedConfig};
+use crate::error::Fatal;
+use crate::report::{self, Report};
+use crate::rules::input;
+use crate::sim::fix::{self, Fix};
+use crate::sim::model::{alternatives, evaluate_traced, Step};
+use crate::sim::render::{self, AssumptionsJson, UserJson};
+use crate::sim::{self, patterns, Assumptions, Counts, DirectoryReader, DirectoryUser};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Human output lists at most this many per-user fixes (the counts cover everyone).
+const FIXES_SHOWN: usize = 20;
+/// Workspace changes whose reach is counted with a second pass over the directory.
+const WORKSPACE_FIXES_COUNTED: usize = 5;
+
+pub fn run(ctx: &Ctx, args: &SimulateArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
+    let config_path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("ssolint.toml"));
+    let loaded = config::load(&config_path)?;
+    let asm = Assumptions::resolve(&loaded.config.simulate.assume, &args.assume)?;
+    let users = sim::directory_path(&loaded, args.users.as_deref())?;
+    if let Some(p) = &args.patterns {
+        if p != "all" {
+            return Err(Fatal::new(
+                &input::UNDECODABLE,
+                format!("--patterns {p}: the only value is `all`"),
+            ));
+        }
+        return run_patterns(ctx, &loaded, &asm, &users, out);
+    }
+    if let Some(email) = &args.explain {
+        return explain(ctx, &loaded, &asm, &users, email, out);
+    }
+    let mut w = BufWriter::with_capacity(64 * 1024, out);
+    let counts = match ctx.format {
+        Format::Json => stream_json(ctx, &loaded, &asm, &users, &mut w)?,
+        Format::Csv => stream_csv(ctx, &loaded, &asm, &users, &mut w)?,
+        Format::Human => stream_human(ctx, &loaded, &asm, &users, &mut w)?,
+        Format::Sarif | Format::Junit => {
+            let counts = count_only(&loaded, &asm, &users)?;
+            let mut report = Report::new(loaded.source.path.clone());
+            report.input.kind = Some("directory".into());
+            let file = report.add_file(loaded.source.clone());
+            for f in counts.findings(&loaded, file) {
+                report.push(f);
+            }
+            report.evaluated = crate::rules::sim::RULES.to_vec();
+            report.vendor = loaded.config.saml.idp.vendor;
+            w.write_all(report::render(&report, ctx).as_bytes())
+                .map_err(|e| write_failed(&e))?;
+            counts
+        }
+        Format::Jsonl => {
+            return Err(Fatal::new(&input::UNDECODABLE, "--format jsonl does not apply to simulate; use json (users stream as they are simulated) or csv"));
+        }
+    };
+    w.flush().map_err(|e| write_failed(&e))?;
+    Ok(exit_code(ctx, &loaded, &counts))
+}
+
+/// 0 unless `--fail-on` was given and a `sim.*` finding reaches it.
+fn exit_code(ctx: &Ctx, loaded: &LoadedConfig, counts: &Counts) -> i32 {
+    match (ctx.fail_on_given, ctx.fail_on, counts.worst(Some(loaded))) {
+        (true, Some(threshold), Some(worst)) if worst >= threshold => 1,
+        _ => 0,
+    }
+}
+
+fn count_only(loaded: &LoadedConfig, asm: &Assumptions, users: &Path) -> Result<Counts, Fatal> {
+    Ok(sim::summarize(loaded, asm, users)?.counts)
+}
+
+/// Replace e-mails in trace texts with their pseudonyms.
+fn redact_trace(trace: &mut [Step], user: &DirectoryUser) {
+    let mut emails = vec![user.email.clone()];
+    if let Some(crate::sim::directory::IdpEmail::Other(e)) = &user.idp_email {
+        emails.push(e.clone());
+    }
+    for step in trace {
+        for e in &emails {
+            if step.says.contains(e.as_str()) {
+                step.says = step.says.replace(e.as_str(), &render::shown_email(e, true));
+            }
+        }
+    }
+}
+
+fn json_err(e: serde_json::Error) -> Fatal {
+    Fatal::new(
+        &input::UNDECODABLE,
+        format!("could not write the output: {e}"),
+    )
+}
+
+fn stream_json(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    asm: &Assumptions,
+    users: &Path,
+    w: &mut dyn Write,
+) -> Result<Counts, Fatal> {
+    let cfg = &loaded.config;
+    let plan = cfg.plan();
+    let io = |e: std::io::Error| write_failed(&e);
+    w.write_all(format!("{{\"schema\": \"{}\",\n \"config\": ", render::SCHEMA).as_bytes())
+        .map_err(io)?;
+    serde_json::to_writer(&mut *w, &loaded.source.path).map_err(json_err)?;
+    w.write_all(b",\n \"assumptions\": ").map_err(io)?;
+    serde_json::to_writer(&mut *w, &AssumptionsJson::all(asm, plan)).map_err(json_err)?;
+    w.write_all(b",\n \"users\": [").map_err(io)?;
+    let mut counts = Counts::default();
+    let mut trace = Vec::new();
+    let mut first = true;
+    for user in DirectoryReader::open(users)? {
+        let user = user?;
+        trace.clear();
+        let o = evaluate_traced(cfg, asm, &user, (!ctx.quiet).then_some(&mut trace));
+        counts.add(&user, &o);
+        if ctx.quiet {
+            continue;
+        }
+        if ctx.redact {
+            redact_trace(&mut trace, &user);
+        }
+        let alts = alternatives(cfg, asm, &user, &o);
+        w.write_all(if first { b"\n  " } else { b",\n  " })
+            .map_err(io)?;
+        first = false;
+        serde_json::to_writer(
+            &mut *w,
+            &UserJson::new(&user, &o, asm, plan, &trace, &alts, ctx.redact),
+        )
+        .map_err(json_err)?;
+    }
+    w.write_all(if first {
+        b"],\n \"counts\": "
+    } else {
+        b"\n ],\n \"counts\": "
+    })
+    .map_err(io)?;
+    serde_json::to_writer(&mut *w, &counts).map_err(json_err)?;
+    w.write_all(b"}\n").map_err(io)?;
+    Ok(counts)
+}
+
+fn stream_csv(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    asm: &Assumptions,
+    users: &Path,
+    w: &mut dyn Write,
+) -> Result<Counts, Fatal> {
+    let cfg = &loaded.config;
+    let mut csv = csv::Writer::from_writer(w);
+    let csv_err = |e: csv::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("could not write the output: {e}"),
+        )
+    };
+    csv.write_record(render::CSV_HEADER).map_err(csv_err)?;
+    let mut counts = Counts::default();
+    for user in DirectoryReader::open(users)? {
+        let user = user?;
+        let o = crate::sim::evaluate(cfg, asm, &user);
+        counts.add(&user, &o);
+        csv.write_record(render::csv_row(&user, &o, ctx.redact))
+            .map_err(csv_err)?;
+    }
+    csv.flush().map_err(|e| write_failed(&e))?;
+    Ok(counts)
+}
+
+fn stream_human(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    asm: &Assumptions,
+    users: &Path,
+    w: &mut dyn Write,
+) -> Result<Counts, Fatal> {
+    let cfg = &loaded.config;
+    let io = |e: std::io::Error| write_failed(&e);
+    if !ctx.quiet {
+        w.write_all(render::human_header().as_bytes()).map_err(io)?;
+    }
+    let mut counts = Counts::default();
+    let mut fixes: Vec<String> = Vec::new();
+    let mut more_fixes = 0u64;
+    let mut workspace_fixes: BTreeMap<Fix, u64> = BTreeMap::new();
+    for user in DirectoryReader::open(users)? {
+        let user = user?;
+        let o = crate::sim::evaluate(cfg, asm, &user);
+        counts.add(&user, &o);
+        let alts = alternatives(cfg, asm, &user, &o);
+        if !ctx.quiet {
+            w.write_all(render::human_row(&user, &o, &alts, ctx.redact).as_bytes())
+                .map_err(io)?;
+        }
+        if let Some(f) = fix::smallest_fix(cfg, asm, &user, &o) {
+            if f.is_workspace_change() {
+                *workspace_fixes.entry(f.clone()).or_default() += 1;
+            }
+            if fixes.len() < FIXES_SHOWN {
+                let email = render::shown_email(&user.email, ctx.redact);
+                fixes.push(format!("  {email}: {}", f.describe(&email)));
+            } else {
+                more_fixes += 1;
+            }
+        }
+    }
+    let mut text = String::from("\n");
+    for s in counts.sentences() {
+        text.push_str(&s);
+        text.push('\n');
+    }
+    if !fixes.is_empty() {
+        text.push_str("\nSmallest fixes:\n");
+        for f in &fixes {
+            text.push_str(f);
+            text.push('\n');
+        }
+        if more_fixes > 0 {
+            text.push_str(&format!(
+                "  … and {more_fixes} more (see --explain EMAIL)\n"
+            ));
+        }
+    }
+    for (f, _) in workspace_fixes.iter().take(WORKSPACE_FIXES_COUNTED) {
+        let n = fix::users_let_in(cfg, asm, f, users)?;
+        text.push_str(&format!(
+            "To {}: lets in {n} {}.\n",
+            f.describe(""),
+            if n == 1 { "user" } else { "users" }
+        ));
+    }
+    w.write_all(text.as_bytes()).map_err(io)?;
+    Ok(counts)
+}
+
+fn explain(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    asm: &Assumptions,
+    users: &Path,
+    email: &str,
+    out: &mut dyn Write,
+) -> Result<i32, Fatal> {
+    let cfg = &loaded.config;
+    let plan = cfg.plan();
+    let user = DirectoryReader::open(users)?
+        .find(|u| {
+            u.as_ref()
+                .map_or(true, |u| u.email.eq_ignore_ascii_case(email.trim()))
+        })
+        .transpose()?
+        .ok_or_else(|| {
+            Fatal::new(
+                &input::UNDECODABLE,
+                format!("--explain {email}: no such user in {}", users.display()),
+            )
+        })?;
+    let mut trace = Vec::new();
+    let o = evaluate_traced(cfg, asm, &user, Some(&mut trace));
+    if ctx.redact {
+        redact_trace(&mut trace, &user);
+    }
+    let alts = alternatives(cfg, asm, &user, &o);
+    let text = match ctx.format {
+        Format::Json | Format::Jsonl => {
+            let mut s = serde_json::to_string_pretty(&UserJson::new(
+                &user, &o, asm, plan, &trace, &alts, ctx.redact,
+            ))
+            .map_err(json_err)?;
+            s.push('\n');
+            s
+        }
+        _ => {
+            let shown = render::shown_email(&user.email, ctx.redact);
+            let fix = match fix::smallest_fix(cfg, asm, &user, &o) {
+                Some(f) if f.is_workspace_change() => {
+                    let others = fix::users_let_in(cfg, asm, &f, users)?.saturating_sub(1);
+                    Some(format!(
+                        "{} (also lets in {others} other {})",
+                        f.describe(&shown),
+                        if others == 1 { "user" } else { "users" }
+                    ))
+                }
+                Some(f) => Some(f.describe(&shown)),
+                None => None,
+            };
+            render::explain_text(
+                &user,
+                &o,
+                asm,
+                plan,
+                &trace,
+                &alts,
+                fix.as_deref(),
+                ctx.redact,
+            )
+        }
+    };
+    crate::commands::emit(out, &text)?;
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct PatternsJson<'a> {
+    schema: &'static str,
+    config: &'a str,
+    assumptions: AssumptionsJson<'static>,
+    patterns: &'a [patterns::Combination],
+}
+
+fn run_patterns(
+    ctx: &Ctx,
+    loaded: &LoadedConfig,
+    asm: &Assumptions,
+    users: &Path,
+    out: &mut dyn Write,
+) -> Result<i32, Fatal> {
+    let combos = patterns::run(&loaded.config, asm, users)?;
+    let text = match ctx.format {
+        Format::Json | Format::Jsonl => {
+            let doc = PatternsJson {
+                schema: render::SCHEMA,
+                config: &loaded.source.path,
+                assumptions: AssumptionsJson::all(asm, loaded.config.plan()),
+                patterns: &combos,
+            };
+            let mut s = serde_json::to_string_pretty(&doc).map_err(json_err)?;
+            s.push('\n');
+            s
+        }
+        _ => patterns::render_human(&combos),
+    };
+    crate::commands::emit(out, &text)?;
+    Ok(0)
 }

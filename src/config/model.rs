@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Config {
     /// One of the four recommended patterns of seed 004.
     pub pattern: Option<Pattern>,
@@ -80,6 +81,7 @@ impl Pattern {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Workspace {
     pub name: Option<String>,
     pub plan: Option<Plan>,
@@ -115,6 +117,7 @@ pub enum ExternalInvites {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Provisioning {
     pub automatic_account_creation: Option<bool>,
     pub scim: Option<bool>,
@@ -159,6 +162,7 @@ pub enum Mfa {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Authentication {
     pub mode: Option<AuthMode>,
     pub protocol: Option<Protocol>,
@@ -168,6 +172,7 @@ pub struct Authentication {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Saml {
     #[serde(default)]
     pub sp: SamlSp,
@@ -180,6 +185,7 @@ pub struct Saml {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SamlSp {
     pub entity_id: Option<String>,
     pub acs_url: Option<String>,
@@ -191,6 +197,7 @@ pub struct SamlSp {
 
 /// Workspace field -> attribute name the IdP must send.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SamlAttributes {
     pub email: Option<String>,
     pub given_name: Option<String>,
@@ -199,6 +206,7 @@ pub struct SamlAttributes {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SamlGroups {
     /// Regex; groups that do not match are ignored.
     pub filter: Option<String>,
@@ -207,6 +215,7 @@ pub struct SamlGroups {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct GroupMapping {
     pub group: String,
     pub role: Option<String>,
@@ -214,6 +223,7 @@ pub struct GroupMapping {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SamlIdp {
     /// IdP metadata file (relative to the configuration file).
     pub metadata: Option<String>,
@@ -226,6 +236,7 @@ pub struct SamlIdp {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Oidc {
     /// May hold Entra's `{tenantid}` template.
     pub issuer: Option<String>,
@@ -242,12 +253,14 @@ pub struct Oidc {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct IpAllowlist {
     #[serde(default)]
     pub cidrs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DataControls {
     /// A duration such as "90d", or "indefinite".
     pub retention: Option<String>,
@@ -256,6 +269,7 @@ pub struct DataControls {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SimulateSection {
     /// Default --users for simulate, diff and lint cross-checks.
     pub directory: Option<String>,
@@ -265,12 +279,14 @@ pub struct SimulateSection {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct LintSection {
     /// metadata.cert-expiring fires inside this window (default 30d).
     pub cert_expiry_warning: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SuppressionEntry {
     pub rule: String,
     /// Required: why the finding is accepted.

@@ -1,6 +1,12 @@
 //! SAML: views over the positioned tree, XML-DSig structure and verification, checks.
 
+pub mod dsig;
+pub mod encrypted;
+pub mod pretty;
 pub mod signature;
+pub mod vendor;
+pub mod verified;
+pub mod view;
 
 /// Namespace URIs.
 pub mod ns {

@@ -1,5 +1,6 @@
 //! XML: the one positioned tree, and canonicalisation over it.
 
+pub mod c14n;
 pub mod tree;
 
 pub use tree::{

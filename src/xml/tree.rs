@@ -452,6 +452,7 @@ impl<'a> Builder<'a> {
                         if !raw.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
                             return Err(XmlError::malformed(pos, "text outside the root element"));
                         }
+                        pos = end;
                         continue;
                     }
                     let _ = t;

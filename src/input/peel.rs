@@ -1,0 +1,639 @@
+//! Detecting and peeling the text forms a message travels in. Each attempt that fails says
+//! why, so an undecodable input gets one line naming everything tried.
+
+use super::{parse_xml, Binding, Content, Encoding, HarOrigin, Jwt, Kind, Message, MAX_INFLATED};
+use crate::error::Fatal;
+use crate::rules::input as rule;
+use crate::source::SourceFile;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+use std::io::Read;
+
+/// Layers deeper than this are not peeled (base64 of base64 of … is not a real binding).
+const MAX_LAYERS: usize = 6;
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+pub(super) const STANDARD: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+pub(super) const URL_SAFE: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+
+/// Detect and peel one message; `tried` failures become one `input.undecodable` line.
+pub(super) fn detect(
+    label: &str,
+    text: &str,
+    layers: Vec<Encoding>,
+    har: Option<HarOrigin>,
+) -> Result<Message, Fatal> {
+    let mut tried = Vec::new();
+    match detect_in(label, text, layers, None, &mut tried)? {
+        Some(mut m) => {
+            m.har = har;
+            Ok(m)
+        }
+        None => Err(undecodable(label, &tried)),
+    }
+}
+
+pub(super) fn undecodable(label: &str, tried: &[String]) -> Fatal {
+    Fatal::new(
+        &rule::UNDECODABLE,
+        format!(
+            "{label}: not a SAML message, JWT, HAR capture or SCIM payload; tried {}",
+            tried.join("; ")
+        ),
+    )
+}
+
+fn note(tried: &mut Vec<String>, layers: &[Encoding], what: &str) {
+    if layers.is_empty() {
+        tried.push(what.to_string());
+    } else {
+        let chain: Vec<&str> = layers.iter().map(|l| l.as_str()).collect();
+        tried.push(format!("after {}: {what}", chain.join(" + ")));
+    }
+}
+
+fn detect_in(
+    label: &str,
+    text: &str,
+    mut layers: Vec<Encoding>,
+    binding: Option<Binding>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Message>, Fatal> {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            layers.push(Encoding::Bom);
+            rest
+        }
+        None => text,
+    };
+    let t = text.trim();
+    if t.is_empty() {
+        note(tried, &layers, "anything: the text is empty");
+        return Ok(None);
+    }
+    if layers.len() > MAX_LAYERS {
+        note(tried, &layers, "more layers: too many nested encodings");
+        return Ok(None);
+    }
+    if t.starts_with('<') {
+        return xml_message(label, t, layers, binding).map(Some);
+    }
+    note(tried, &layers, "raw XML (does not start with '<')");
+    if t.starts_with('{') {
+        let source = SourceFile::new(label, t);
+        let value = crate::json::parse(t).map_err(|e| {
+            Fatal::new(e.rule(), format!("{} (JSON)", e.message)).at(source.clone(), e.offset_in(t))
+        })?;
+        return json_message(source, value, layers).map(Some);
+    }
+    note(tried, &layers, "JSON (does not start with '{')");
+    if let Some(params) = Params::find(t) {
+        return from_params(label, &params, layers, tried);
+    }
+    note(
+        tried,
+        &layers,
+        "URL or form body (no SAMLRequest, SAMLResponse or id_token parameter)",
+    );
+    if let Some(m) = jwt_message(label, t, &layers, binding.clone(), tried)? {
+        return Ok(Some(m));
+    }
+    if t.contains('%') {
+        let decoded = percent_encoding::percent_decode_str(t).decode_utf8();
+        match decoded {
+            Ok(d) if d != t => {
+                let mut next = layers.clone();
+                next.push(Encoding::Percent);
+                return detect_in(label, &d, next, binding, tried);
+            }
+            Ok(_) => note(tried, &layers, "percent-decoding (nothing to decode)"),
+            Err(_) => note(
+                tried,
+                &layers,
+                "percent-decoding (the decoded bytes are not UTF-8)",
+            ),
+        }
+    }
+    from_base64(label, t, layers, binding, tried)
+}
+
+fn xml_message(
+    label: &str,
+    text: &str,
+    layers: Vec<Encoding>,
+    binding: Option<Binding>,
+) -> Result<Message, Fatal> {
+    let source = SourceFile::new(label, text);
+    let doc = parse_xml(&source, &layers)?;
+    let kind = crate::saml::view::root_kind(&doc).and_then(Kind::from_saml);
+    let Some(kind) = kind else {
+        let name = doc
+            .element(doc.root)
+            .map(|e| e.name.written())
+            .unwrap_or_default();
+        return Err(Fatal::new(
+            &rule::UNDECODABLE,
+            format!(
+                "the XML's root element <{name}> is not a SAML Response, Assertion, AuthnRequest, LogoutRequest, LogoutResponse, EntityDescriptor or EntitiesDescriptor"
+            ),
+        )
+        .at(source, doc.span(doc.root).start));
+    };
+    Ok(Message {
+        kind,
+        encodings: layers,
+        source,
+        content: Content::Xml(doc),
+        binding,
+        har: None,
+    })
+}
+
+const SCIM_USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+const SCIM_GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
+const SCIM_LIST: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+
+/// A JSON document that is not a HAR capture: a SCIM resource, or nothing we know.
+pub(super) fn json_message(
+    source: SourceFile,
+    value: serde_json::Value,
+    layers: Vec<Encoding>,
+) -> Result<Message, Fatal> {
+    let schemas: Vec<&str> = value
+        .get("schemas")
+        .and_then(|s| s.as_array())
+        .map(|a| a.iter().filter_map(|s| s.as_str()).collect())
+        .unwrap_or_default();
+    let kind = if schemas.contains(&SCIM_LIST) {
+        Kind::ScimListResponse
+    } else if schemas.contains(&SCIM_USER) {
+        Kind::ScimUser
+    } else if schemas.contains(&SCIM_GROUP) {
+        Kind::ScimGroup
+    } else {
+        return Err(Fatal::new(
+            &rule::UNDECODABLE,
+            format!(
+                "{}: JSON, but neither a HAR capture (no log.entries) nor a SCIM User, Group or ListResponse (no recognised \"schemas\")",
+                source.path
+            ),
+        ));
+    };
+    Ok(Message {
+        kind,
+        encodings: layers,
+        source,
+        content: Content::Json(value),
+        binding: None,
+        har: None,
+    })
+}
+
+/// The parameters of a URL, query string or form body that carries a SAML message or token.
+pub(super) struct Params<'a> {
+    /// The text is a full URL (not a bare query or body).
+    full_url: Option<&'a str>,
+    /// Raw `name=value` pieces (still URL-encoded) and their decoded forms.
+    pairs: Vec<(&'a str, String, String)>,
+}
+
+pub(super) const PARAMETERS: [&str; 3] = ["SAMLResponse", "SAMLRequest", "id_token"];
+
+/// Does a text carry one of the parameters at all (cheap test for HAR scanning)?
+pub(super) fn mentions_parameter(s: &str) -> bool {
+    PARAMETERS.iter().any(|p| s.contains(&format!("{p}=")))
+}
+
+impl<'a> Params<'a> {
+    pub(super) fn find(t: &'a str) -> Option<Params<'a>> {
+        let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
+        let (full_url, pieces): (Option<&str>, Vec<&str>) =
+            if lower.starts_with("http://") || lower.starts_with("https://") {
+                let (before, fragment) = t.split_once('#').unwrap_or((t, ""));
+                let (base, query) = before.split_once('?').unwrap_or((before, ""));
+                (
+                    Some(base),
+                    query.split('&').chain(fragment.split('&')).collect(),
+                )
+            } else {
+                let body = t.strip_prefix('?').unwrap_or(t);
+                if body.chars().any(|c| c.is_whitespace()) {
+                    return None;
+                }
+                (None, body.split('&').collect())
+            };
+        let pairs: Vec<(&str, String, String)> = pieces
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .filter_map(|p| {
+                let (k, v) = url::form_urlencoded::parse(p.as_bytes()).next()?;
+                Some((p, k.into_owned(), v.into_owned()))
+            })
+            .collect();
+        let found = pairs
+            .iter()
+            .any(|(_, k, _)| PARAMETERS.contains(&k.as_str()));
+        found.then_some(Params { full_url, pairs })
+    }
+
+    pub(super) fn value(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(_, k, _)| k == name)
+            .map(|(_, _, v)| v.as_str())
+    }
+
+    fn raw(&self, name: &str) -> Option<&'a str> {
+        self.pairs
+            .iter()
+            .find(|(_, k, _)| k == name)
+            .map(|(raw, _, _)| *raw)
+    }
+}
+
+fn from_params(
+    label: &str,
+    params: &Params<'_>,
+    layers: Vec<Encoding>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Message>, Fatal> {
+    let Some(parameter) = PARAMETERS.iter().find(|p| params.value(p).is_some()) else {
+        return Ok(None);
+    };
+    let mut value = params.value(parameter).unwrap_or_default().to_string();
+    if *parameter != "id_token" {
+        // A '+' of base64 left unescaped in a form body reads back as a space.
+        value = value.replace(' ', "+");
+    }
+    let signed_octets = params.value("Signature").map(|_| {
+        [*parameter, "RelayState", "SigAlg"]
+            .iter()
+            .filter_map(|n| params.raw(n))
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    let binding = Binding {
+        parameter: parameter.to_string(),
+        relay_state: params.value("RelayState").map(str::to_string),
+        sig_alg: params.value("SigAlg").map(str::to_string),
+        signature: params.value("Signature").map(str::to_string),
+        deflated: false,
+        url: params.full_url.map(str::to_string),
+        signed_octets,
+    };
+    let outer = if params.full_url.is_some() {
+        Encoding::UrlQuery
+    } else {
+        Encoding::FormBody
+    };
+    let mut next = layers.clone();
+    next.push(outer);
+    let found = detect_in(label, &value, next, Some(binding), tried)?;
+    Ok(found.map(|mut m| {
+        let deflated = m.encodings.contains(&Encoding::Deflate);
+        if let Some(b) = m.binding.as_mut() {
+            b.deflated = deflated;
+        }
+        // A bare query string whose value is DEFLATE-compressed is an HTTP-Redirect query.
+        if deflated && outer == Encoding::FormBody {
+            if let Some(e) = m.encodings.get_mut(layers.len()) {
+                *e = Encoding::UrlQuery;
+            }
+        }
+        m
+    }))
+}
+
+fn is_base64url_segment(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn jwt_message(
+    label: &str,
+    t: &str,
+    layers: &[Encoding],
+    binding: Option<Binding>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Message>, Fatal> {
+    let segments: Vec<&str> = t.split('.').collect();
+    let shaped = matches!(segments.len(), 3 | 5)
+        && segments.first().is_some_and(|s| !s.is_empty())
+        && segments.iter().all(|s| is_base64url_segment(s));
+    if !shaped {
+        note(
+            tried,
+            layers,
+            "JWT (not three or five base64url segments separated by dots)",
+        );
+        return Ok(None);
+    }
+    let source = SourceFile::new(label, t);
+    let header_text = match segment_json_text(segments.first().copied().unwrap_or_default()) {
+        Some(h) => h,
+        None => {
+            note(
+                tried,
+                layers,
+                "JWT (the first segment does not decode to a JSON object)",
+            );
+            return Ok(None);
+        }
+    };
+    let header = parse_segment(&source, &header_text, "header")?;
+    let kind = if segments.len() == 5 {
+        Kind::Jwe
+    } else {
+        Kind::Jwt
+    };
+    let claims = if kind == Kind::Jwt {
+        let payload = segments.get(1).copied().unwrap_or_default();
+        let text = segment_json_text(payload).ok_or_else(|| {
+            Fatal::new(
+                &rule::UNDECODABLE,
+                format!("{label}: JWT payload does not decode to JSON text"),
+            )
+        })?;
+        Some(parse_segment(&source, &text, "payload")?)
+    } else {
+        None
+    };
+    Ok(Some(Message {
+        kind,
+        encodings: layers.to_vec(),
+        source,
+        content: Content::Jwt(Jwt {
+            token: t.to_string(),
+            segments: segments.iter().map(|s| s.to_string()).collect(),
+            header,
+            claims,
+        }),
+        binding,
+        har: None,
+    }))
+}
+
+/// A base64url segment decoded to text that looks like a JSON object.
+fn segment_json_text(segment: &str) -> Option<String> {
+    let bytes = URL_SAFE.decode(segment).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    text.trim_start().starts_with('{').then_some(text)
+}
+
+fn parse_segment(source: &SourceFile, text: &str, part: &str) -> Result<serde_json::Value, Fatal> {
+    crate::json::parse(text).map_err(|e| {
+        Fatal::new(
+            e.rule(),
+            format!(
+                "{}: JWT {part}, line {} column {} of the decoded JSON: {}",
+                source.path, e.line, e.column, e.message
+            ),
+        )
+    })
+}
+
+fn from_base64(
+    label: &str,
+    t: &str,
+    layers: Vec<Encoding>,
+    binding: Option<Binding>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Message>, Fatal> {
+    let compact: String = t.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if let Some((i, c)) = compact
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_' | '=')))
+    {
+        note(
+            tried,
+            &layers,
+            &format!("base64 (character {c:?} at offset {i} is not base64)"),
+        );
+        return Ok(None);
+    }
+    let url_safe = compact.contains(['-', '_']);
+    if url_safe && compact.contains(['+', '/']) {
+        note(
+            tried,
+            &layers,
+            "base64 (mixes the standard and URL-safe alphabets)",
+        );
+        return Ok(None);
+    }
+    let (encoding, engine) = if url_safe {
+        (Encoding::Base64Url, &URL_SAFE)
+    } else {
+        (Encoding::Base64, &STANDARD)
+    };
+    let bytes = match engine.decode(compact.trim_end_matches('=')) {
+        Ok(b) => b,
+        Err(e) => {
+            note(tried, &layers, &format!("{} ({e})", encoding.as_str()));
+            return Ok(None);
+        }
+    };
+    let mut next = layers;
+    next.push(encoding);
+    from_bytes(label, &bytes, next, binding, tried)
+}
+
+/// Decoded bytes: text (XML, JSON, another layer) or raw DEFLATE data.
+fn from_bytes(
+    label: &str,
+    bytes: &[u8],
+    layers: Vec<Encoding>,
+    binding: Option<Binding>,
+    tried: &mut Vec<String>,
+) -> Result<Option<Message>, Fatal> {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let head = bytes.get(start..).unwrap_or_default();
+    let looks_textual =
+        head.starts_with(b"<") || head.starts_with(b"{") || head.starts_with(b"\xEF\xBB\xBF");
+    if looks_textual {
+        let mut next = layers.clone();
+        let text = super::utf8_text(label, bytes, "decoded data", &mut next)?;
+        return detect_in(label, text, next, binding, tried);
+    }
+    match inflate(bytes, MAX_INFLATED) {
+        Ok(inflated) => {
+            let mut next = layers.clone();
+            next.push(Encoding::Deflate);
+            match std::str::from_utf8(&inflated) {
+                Ok(text) if text.trim_start().starts_with('<') => {
+                    detect_in(label, text, next, binding, tried)
+                }
+                Ok(_) | Err(_) => {
+                    note(
+                        tried,
+                        &next,
+                        &format!("XML (inflated to {} bytes that are not XML text)", inflated.len()),
+                    );
+                    Ok(None)
+                }
+            }
+        }
+        Err(Inflate::Bomb) => Err(Fatal::new(
+            &rule::INFLATE_BOMB,
+            format!(
+                "{label}: the DEFLATE data ({} bytes after {}) inflates past the {} MiB cap; inflation stopped",
+                bytes.len(),
+                layers.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(" + "),
+                MAX_INFLATED >> 20
+            ),
+        )),
+        Err(Inflate::Invalid(e)) => {
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                if !text.trim().is_empty() && text.chars().all(|c| !c.is_control() || c.is_whitespace()) {
+                    return detect_in(label, text, layers, binding, tried);
+                }
+            }
+            note(
+                tried,
+                &layers,
+                &format!(
+                    "XML, JSON or DEFLATE ({} decoded bytes are neither text nor DEFLATE data: {e})",
+                    bytes.len()
+                ),
+            );
+            Ok(None)
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) enum Inflate {
+    Bomb,
+    Invalid(String),
+}
+
+/// Raw DEFLATE (RFC 1951), stopping at `cap` bytes of output.
+pub(super) fn inflate(bytes: &[u8], cap: usize) -> Result<Vec<u8>, Inflate> {
+    let mut out = Vec::new();
+    flate2::read::DeflateDecoder::new(bytes)
+        .take(cap as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Inflate::Invalid(e.to_string()))?;
+    if out.len() > cap {
+        return Err(Inflate::Bomb);
+    }
+    if out.is_empty() {
+        return Err(Inflate::Invalid("inflates to nothing".into()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::decode;
+    use super::*;
+    use std::io::Write;
+
+    const XML: &str = r#"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="r1" Version="2.0"/>"#;
+    const REQ: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="q1" Version="2.0"/>"#;
+
+    fn deflate(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn encodings(text: &str) -> (Kind, Vec<&'static str>) {
+        let input = decode("t", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        (
+            input.kind,
+            input.encodings.iter().map(|e| e.as_str()).collect(),
+        )
+    }
+
+    #[test]
+    fn peels_the_common_forms() {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(XML);
+        assert_eq!(encodings(XML), (Kind::SamlResponse, vec![]));
+        assert_eq!(encodings(&b64), (Kind::SamlResponse, vec!["base64"]));
+        let form = format!(
+            "SAMLResponse={}&RelayState=abc",
+            url::form_urlencoded::byte_serialize(b64.as_bytes()).collect::<String>()
+        );
+        assert_eq!(
+            encodings(&form),
+            (Kind::SamlResponse, vec!["form-body", "base64"])
+        );
+        let pct: String = url::form_urlencoded::byte_serialize(b64.as_bytes()).collect();
+        assert_eq!(encodings(&pct).1, vec!["percent", "base64"]);
+
+        let deflated = base64::engine::general_purpose::STANDARD.encode(deflate(REQ.as_bytes()));
+        let q: String = url::form_urlencoded::byte_serialize(deflated.as_bytes()).collect();
+        let url = format!(
+            "https://idp.example.test/sso?SAMLRequest={q}&RelayState=xyz&SigAlg=a&Signature=b"
+        );
+        let input = decode("t", url.as_bytes()).unwrap();
+        let m = input.message().unwrap();
+        assert_eq!(m.kind, Kind::SamlAuthnRequest);
+        assert_eq!(
+            input.encodings,
+            vec![Encoding::UrlQuery, Encoding::Base64, Encoding::Deflate]
+        );
+        let b = m.binding.as_ref().unwrap();
+        assert!(b.deflated);
+        assert_eq!(b.relay_state.as_deref(), Some("xyz"));
+        assert_eq!(b.url.as_deref(), Some("https://idp.example.test/sso"));
+        assert_eq!(
+            b.signed_octets.as_deref(),
+            Some(format!("SAMLRequest={q}&RelayState=xyz&SigAlg=a").as_str())
+        );
+        let bare = format!("SAMLRequest={q}");
+        assert_eq!(encodings(&bare).1, vec!["url-query", "base64", "deflate"]);
+    }
+
+    #[test]
+    fn recognises_jwts_and_scim() {
+        let seg = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let jwt = format!(
+            "{}.{}.sig",
+            seg(r#"{"alg":"RS256"}"#),
+            seg(r#"{"sub":"x"}"#)
+        );
+        assert_eq!(encodings(&jwt), (Kind::Jwt, vec![]));
+        let jwe = format!("{}.a.b.c.d", seg(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#));
+        assert_eq!(encodings(&jwe).0, Kind::Jwe);
+        let dup = format!(
+            "{}.{}.sig",
+            seg(r#"{"alg":"RS256","alg":"none"}"#),
+            seg("{}")
+        );
+        let err = decode("t", dup.as_bytes()).unwrap_err();
+        assert_eq!(err.rule.id, "input.json-duplicate-key");
+        let scim = r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a"}"#;
+        assert_eq!(encodings(scim).0, Kind::ScimUser);
+    }
+
+    #[test]
+    fn failures_name_what_was_tried() {
+        let err = decode("t", b"hello, world!").unwrap_err();
+        assert_eq!(err.rule.id, "input.undecodable");
+        for word in ["raw XML", "JSON", "URL or form body", "JWT", "base64"] {
+            assert!(err.message.contains(word), "{}", err.message);
+        }
+        let bomb = base64::engine::general_purpose::STANDARD.encode(deflate(&vec![b'<'; 8 << 20]));
+        assert_eq!(
+            decode("t", bomb.as_bytes()).unwrap_err().rule.id,
+            "input.inflate-bomb"
+        );
+        let bad = base64::engine::general_purpose::STANDARD.encode("<a><b></a>");
+        let err = decode("t", bad.as_bytes()).unwrap_err();
+        assert_eq!(err.rule.id, "input.xml-malformed");
+        assert!(err.message.starts_with("t:1:"), "{}", err.message);
+        let dtd = "<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>";
+        assert_eq!(
+            decode("t", dtd.as_bytes()).unwrap_err().rule.id,
+            "input.dtd-forbidden"
+        );
+    }
+}

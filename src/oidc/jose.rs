@@ -1,0 +1,176 @@
+//! Compact JWS/JWE splitting and strict base64url (RFC 7515 §7.1, RFC 7516 §7.1).
+//!
+//! Strict means: exactly the base64url alphabet, no padding, no whitespace inside a segment,
+//! and canonical trailing bits. Lenient decoders accept several spellings of one token, which
+//! is how signature-bypass and cache-poisoning differentials start.
+
+use crate::source::Span;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+
+/// What a compact serialization is, by its number of segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Three segments: header.payload.signature.
+    Jws,
+    /// Five segments: header.encrypted_key.iv.ciphertext.tag.
+    Jwe,
+}
+
+impl TokenKind {
+    pub fn input_kind(self) -> &'static str {
+        match self {
+            TokenKind::Jws => "jwt",
+            TokenKind::Jwe => "jwe",
+        }
+    }
+}
+
+/// The byte spans of the segments of a compact token, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segments {
+    pub spans: Vec<Span>,
+}
+
+impl Segments {
+    pub fn get(&self, i: usize) -> Span {
+        self.spans.get(i).copied().unwrap_or_default()
+    }
+}
+
+/// Split on `.`, keeping each segment's span (empty segments are kept: `a..c` has three).
+pub fn split(text: &str) -> Segments {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'.' {
+            spans.push(Span::new(start, i));
+            start = i + 1;
+        }
+    }
+    spans.push(Span::new(start, text.len()));
+    Segments { spans }
+}
+
+fn is_b64url_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// Does this text have the shape of a compact token: at least one `.` (or a lone JOSE
+/// header), and nothing but
+/// base64 characters (either alphabet, padding) and dots? SAML base64 never holds a dot and
+/// JSON/XML start with a bracket, so this routes malformed tokens to the OIDC checks too
+/// (where they get `oidc.token-malformed` rather than a vague "undecodable").
+pub fn looks_compact(text: &str) -> Option<TokenKind> {
+    let chars_ok = text
+        .bytes()
+        .all(|b| is_b64url_byte(b) || matches!(b, b'.' | b'=' | b'+' | b'/'));
+    // A lone `eyJ…` segment is a token with its other segments lost (`{"` in base64url).
+    if !chars_ok || !(text.contains('.') || text.starts_with("eyJ")) {
+        return None;
+    }
+    Some(if split(text).spans.len() == 5 {
+        TokenKind::Jwe
+    } else {
+        TokenKind::Jws
+    })
+}
+
+/// The text of a segment.
+pub fn segment_text(text: &str, span: Span) -> &str {
+    text.get(span.start..span.end).unwrap_or("")
+}
+
+/// Decode one segment with strict base64url; the error says what was wrong and where.
+pub fn b64url_strict(segment: &str) -> Result<Vec<u8>, String> {
+    if let Some((i, c)) = segment.char_indices().find(|(_, c)| c.is_whitespace()) {
+        return Err(format!(
+            "whitespace at offset {i} ({c:?}); base64url segments carry none"
+        ));
+    }
+    if segment.ends_with('=') {
+        return Err("base64url padding (`=`) is not allowed in a compact token".into());
+    }
+    if let Some((i, c)) = segment.char_indices().find(|(_, c)| matches!(c, '+' | '/')) {
+        return Err(format!(
+            "{c:?} at offset {i} is standard base64, not base64url (use `-` and `_`)"
+        ));
+    }
+    if let Some((i, c)) = segment
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii() || !is_b64url_byte(*c as u8))
+    {
+        return Err(format!("{c:?} at offset {i} is not a base64url character"));
+    }
+    URL_SAFE_NO_PAD.decode(segment).map_err(|e| match e {
+        base64::DecodeError::InvalidLastSymbol(_, _) => {
+            "non-canonical base64url: the last character carries bits that must be zero".into()
+        }
+        base64::DecodeError::InvalidLength(_) => {
+            format!(
+                "a segment of {} characters cannot be base64url",
+                segment.len()
+            )
+        }
+        other => other.to_string(),
+    })
+}
+
+/// base64url without padding, for building and comparing values.
+pub fn b64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decode a base64url value from a JWK member. Published JWKS are not tokens: some carry
+/// padding, so it is tolerated here (and only here).
+pub fn b64url_lenient(value: &str) -> Result<Vec<u8>, String> {
+    b64url_strict(value.trim_end_matches('='))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_spans() {
+        let s = split("ab.c.");
+        assert_eq!(
+            s.spans,
+            vec![Span::new(0, 2), Span::new(3, 4), Span::new(5, 5)]
+        );
+        assert_eq!(split("x").spans.len(), 1);
+    }
+
+    #[test]
+    fn strict_base64url_refuses_every_other_spelling() {
+        assert_eq!(b64url_strict("eyJhIjoxfQ").unwrap(), b"{\"a\":1}");
+        assert!(b64url_strict("eyJhIjoxfQ==")
+            .unwrap_err()
+            .contains("padding"));
+        assert!(b64url_strict("ab+c")
+            .unwrap_err()
+            .contains("standard base64"));
+        assert!(b64url_strict("ab/c")
+            .unwrap_err()
+            .contains("standard base64"));
+        assert!(b64url_strict("ab c").unwrap_err().contains("whitespace"));
+        assert!(b64url_strict("a").is_err());
+        // "QQ" is canonical for "A"; "QR" has a non-zero trailing bit.
+        assert_eq!(b64url_strict("QQ").unwrap(), b"A");
+        assert!(b64url_strict("QR").unwrap_err().contains("non-canonical"));
+    }
+
+    #[test]
+    fn shape_detection() {
+        assert_eq!(
+            looks_compact("eyJhbGciOiJub25lIn0.e30."),
+            Some(TokenKind::Jws)
+        );
+        assert_eq!(looks_compact("eyJh.a.b.c.d"), Some(TokenKind::Jwe));
+        assert_eq!(looks_compact("MQ.e30.x"), Some(TokenKind::Jws));
+        assert_eq!(looks_compact("<xml/>"), None);
+        assert_eq!(looks_compact("PHNhbWw+"), None);
+        assert_eq!(looks_compact("eyJhbGciOiJIUzI1NiJ9"), Some(TokenKind::Jws));
+        assert_eq!(looks_compact("{\"a\":1}"), None);
+    }
+}

@@ -1,0 +1,771 @@
+//! The one directory reader (SIMULATION.md "Inputs", CONFIG.md "The directory file"): CSV with
+//! a header row, a SCIM 2.0 `ListResponse` of Users, a JSON array of user objects, or JSONL
+//! (one object per line). CSV and JSONL are streamed record by record, reusing one record
+//! buffer, so a million-user file is never held whole. A single JSON document is parsed whole
+//! with the strict parser (duplicate keys refused) and its users are handed out one at a time.
+//!
+//! Cell semantics: an empty `groups` or `social` is an empty list; an empty `idp_email` means
+//! the IdP asserts `email`; any other empty cell, `?`, `null` or an absent column is unknown.
+//! A value outside the allowed set is a [`Fatal`] naming the file, line and column.
+
+use crate::error::Fatal;
+use crate::rules::input;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+named_enum! {
+    pub enum WorkspaceState { None => "none", Invited => "invited", Member => "member", Removed => "removed" }
+}
+named_enum! {
+    pub enum InviteSource { Manual => "manual", Scim => "scim" }
+}
+named_enum! {
+    pub enum PersonalAccount { None => "none", Free => "free", Plus => "plus" }
+}
+named_enum! {
+    pub enum IdpStatus { Active => "active", Disabled => "disabled", Absent => "absent" }
+}
+named_enum! {
+    pub enum Role { Owner => "owner", Admin => "admin", Member => "member" }
+}
+named_enum! {
+    /// Social login providers (seed 004: Google, Microsoft, Apple).
+    pub enum Social { Google => "google", Microsoft => "microsoft", Apple => "apple" }
+}
+named_enum! {
+    /// The optional directory fields; `unknown_fields` names them.
+    pub enum Field {
+        Groups => "groups",
+        WorkspaceState => "workspace_state",
+        InviteSource => "invite_source",
+        PersonalAccount => "personal_account",
+        HasPassword => "has_password",
+        Social => "social",
+        IdpStatus => "idp_status",
+        IdpAssigned => "idp_assigned",
+        IdpEmail => "idp_email",
+        Role => "role",
+        NewAccount => "new_account",
+    }
+}
+
+pub type SocialSet = super::set::Set<Social>;
+
+/// What the IdP asserts as the user's e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdpEmail {
+    /// An empty cell: the IdP asserts the directory `email`.
+    SameAsEmail,
+    Other(String),
+}
+
+/// One user of the directory. `None` means unknown, never false.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DirectoryUser {
+    /// Line (CSV, JSONL) or 1-based position (JSON array) the user came from.
+    pub line: u64,
+    pub email: String,
+    pub groups: Option<Vec<String>>,
+    pub workspace_state: Option<WorkspaceState>,
+    pub invite_source: Option<InviteSource>,
+    pub personal_account: Option<PersonalAccount>,
+    pub has_password: Option<bool>,
+    pub social: Option<SocialSet>,
+    pub idp_status: Option<IdpStatus>,
+    pub idp_assigned: Option<bool>,
+    pub idp_email: Option<IdpEmail>,
+    pub role: Option<Role>,
+    pub new_account: Option<bool>,
+}
+
+impl DirectoryUser {
+    /// The e-mail's domain, after the last `@` (empty when there is none).
+    pub fn domain(&self) -> &str {
+        self.email.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
+    }
+
+    /// Does the IdP assert the same e-mail (case-insensitive)? `None` when unknown.
+    pub fn idp_email_matches(&self) -> Option<bool> {
+        match &self.idp_email {
+            None => None,
+            Some(IdpEmail::SameAsEmail) => Some(true),
+            Some(IdpEmail::Other(e)) => Some(e.eq_ignore_ascii_case(&self.email)),
+        }
+    }
+}
+
+named_enum! {
+    /// The shape of a directory file.
+    pub enum DirectoryKind {
+        Csv => "csv",
+        ScimListResponse => "scim-list-response",
+        JsonArray => "json-array",
+        Jsonl => "jsonl",
+    }
+}
+
+/// A raw value before interpretation: a CSV cell or a JSON member.
+enum Raw<'a> {
+    Missing,
+    Text(&'a str),
+    Bool(bool),
+    List(Vec<&'a str>),
+    /// A JSON value of a type the field cannot take.
+    Bad(&'static str),
+}
+
+/// Interpret one raw value into the user; `Err` says what was wrong (without position).
+fn apply(user: &mut DirectoryUser, field: Field, raw: Raw<'_>) -> Result<(), String> {
+    let text = match raw {
+        Raw::Missing => return Ok(()),
+        Raw::Bad(kind) => return Err(format!("{} cannot be {kind}", field.name())),
+        Raw::Text(t) => {
+            let t = t.trim();
+            if t == "?" {
+                return Ok(());
+            }
+            Some(t)
+        }
+        Raw::Bool(b) => {
+            match field {
+                Field::HasPassword => user.has_password = Some(b),
+                Field::IdpAssigned => user.idp_assigned = Some(b),
+                Field::NewAccount => user.new_account = Some(b),
+                _ => return Err(format!("{} cannot be a boolean", field.name())),
+            }
+            return Ok(());
+        }
+        Raw::List(items) => {
+            return match field {
+                Field::Groups => {
+                    user.groups = Some(
+                        items
+                            .iter()
+                            .map(|s| s.trim())
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    );
+                    Ok(())
+                }
+                Field::Social => {
+                    user.social = Some(parse_social(items.iter().copied())?);
+                    Ok(())
+                }
+                _ => Err(format!("{} cannot be a list", field.name())),
+            };
+        }
+    };
+    let Some(t) = text else { return Ok(()) };
+    match field {
+        Field::Groups => {
+            user.groups = Some(
+                t.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )
+        }
+        Field::Social => user.social = Some(parse_social(t.split(';'))?),
+        Field::IdpEmail => {
+            user.idp_email = Some(if t.is_empty() {
+                IdpEmail::SameAsEmail
+            } else {
+                IdpEmail::Other(t.to_string())
+            })
+        }
+        _ if t.is_empty() => {}
+        Field::WorkspaceState => user.workspace_state = Some(choice(field, t)?),
+        Field::InviteSource => user.invite_source = Some(choice(field, t)?),
+        Field::PersonalAccount => user.personal_account = Some(choice(field, t)?),
+        Field::IdpStatus => user.idp_status = Some(choice(field, t)?),
+        Field::Role => user.role = Some(choice(field, t)?),
+        Field::HasPassword => user.has_password = Some(boolean(field, t)?),
+        Field::IdpAssigned => user.idp_assigned = Some(boolean(field, t)?),
+        Field::NewAccount => user.new_account = Some(boolean(field, t)?),
+    }
+    Ok(())
+}
+
+trait Choice: Sized {
+    fn parse_value(s: &str) -> Option<Self>;
+    fn allowed() -> String;
+}
+macro_rules! choice_impl {
+    ($($t:ty),+) => {$(
+        impl Choice for $t {
+            fn parse_value(s: &str) -> Option<Self> { <$t>::parse(s) }
+            fn allowed() -> String { <$t>::choices() }
+        }
+    )+};
+}
+choice_impl!(
+    WorkspaceState,
+    InviteSource,
+    PersonalAccount,
+    IdpStatus,
+    Role
+);
+
+fn choice<T: Choice>(field: Field, t: &str) -> Result<T, String> {
+    T::parse_value(t)
+        .ok_or_else(|| format!("{} `{t}` is not one of {}", field.name(), T::allowed()))
+}
+
+fn boolean(field: Field, t: &str) -> Result<bool, String> {
+    if t.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if t.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(format!("{} `{t}` is not one of true|false", field.name()))
+    }
+}
+
+fn parse_social<'a>(items: impl Iterator<Item = &'a str>) -> Result<SocialSet, String> {
+    let mut set = SocialSet::EMPTY;
+    for item in items.map(str::trim).filter(|s| !s.is_empty()) {
+        set.insert(
+            Social::parse(item)
+                .ok_or_else(|| format!("social `{item}` is not one of {}", Social::choices()))?,
+        );
+    }
+    Ok(set)
+}
+
+/// Column positions of a CSV header.
+struct Columns {
+    email: usize,
+    fields: Vec<(Field, usize)>,
+}
+
+enum Inner {
+    Csv {
+        reader: csv::Reader<Box<dyn Read>>,
+        columns: Columns,
+        record: csv::ByteRecord,
+    },
+    Jsonl {
+        lines: Box<dyn BufRead>,
+        pending: Option<String>,
+        line: u64,
+        buf: String,
+    },
+    Json {
+        items: std::vec::IntoIter<Value>,
+        index: u64,
+    },
+}
+
+/// A streaming iterator over a directory's users.
+pub struct DirectoryReader {
+    path: String,
+    kind: DirectoryKind,
+    inner: Inner,
+    done: bool,
+}
+
+fn io_fatal(path: &str, e: impl std::fmt::Display) -> Fatal {
+    Fatal::new(
+        &input::UNDECODABLE,
+        format!("cannot read directory {path}: {e}"),
+    )
+}
+
+impl DirectoryReader {
+    /// Open a directory file and detect its shape from its first bytes.
+    pub fn open(path: &Path) -> Result<DirectoryReader, Fatal> {
+        let label = path.display().to_string();
+        let file = File::open(path).map_err(|e| io_fatal(&label, e))?;
+        let jsonl_ext = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("jsonl" | "ndjson")
+        );
+        DirectoryReader::from_reader(label, Box::new(file), jsonl_ext)
+    }
+
+    /// Read a directory from any byte source (`path` is the name used in messages).
+    pub fn from_reader(
+        path: impl Into<String>,
+        source: Box<dyn Read>,
+        jsonl_hint: bool,
+    ) -> Result<DirectoryReader, Fatal> {
+        let path = path.into();
+        let mut buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(64 * 1024, source));
+        let first = first_significant_byte(&mut buffered).map_err(|e| io_fatal(&path, e))?;
+        let inner = match first {
+            Some(b'[') => DirectoryReader::whole_json(&path, buffered, String::new())?,
+            Some(b'{') => {
+                let mut first_line = String::new();
+                buffered
+                    .read_line(&mut first_line)
+                    .map_err(|e| not_utf8_or_io(&path, 1, e))?;
+                let alone = crate::json::parse(first_line.trim()).ok();
+                let is_record = matches!(&alone, Some(Value::Object(o)) if !o.contains_key("Resources") && !o.contains_key("schemas"));
+                if jsonl_hint || is_record {
+                    Inner::Jsonl {
+                        lines: buffered,
+                        pending: Some(first_line),
+                        line: 0,
+                        buf: String::new(),
+                    }
+                } else {
+                    DirectoryReader::whole_json(&path, buffered, first_line)?
+                }
+            }
+            _ => DirectoryReader::csv(&path, buffered)?,
+        };
+        let kind = match &inner {
+            Inner::Csv { .. } => DirectoryKind::Csv,
+            Inner::Jsonl { .. } => DirectoryKind::Jsonl,
+            Inner::Json { .. } if first == Some(b'[') => DirectoryKind::JsonArray,
+            Inner::Json { .. } => DirectoryKind::ScimListResponse,
+        };
+        Ok(DirectoryReader {
+            path,
+            kind,
+            inner,
+            done: false,
+        })
+    }
+
+    pub fn kind(&self) -> DirectoryKind {
+        self.kind
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn csv(path: &str, source: Box<dyn BufRead>) -> Result<Inner, Fatal> {
+        let source: Box<dyn Read> = Box::new(source);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .comment(Some(b'#'))
+            .buffer_capacity(64 * 1024)
+            .from_reader(source);
+        let header = reader
+            .byte_headers()
+            .map_err(|e| csv_fatal(path, e))?
+            .clone();
+        let mut email = None;
+        let mut fields = Vec::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = std::str::from_utf8(name)
+                .map_err(|_| {
+                    Fatal::new(
+                        &input::NOT_UTF8,
+                        format!("{path}:1: column {} of the header is not UTF-8", i + 1),
+                    )
+                })?
+                .trim()
+                .trim_start_matches('\u{feff}');
+            if name.eq_ignore_ascii_case("email") {
+                email = Some(i);
+            } else if let Some(f) = Field::parse(name) {
+                fields.push((f, i));
+            }
+        }
+        let Some(email) = email else {
+            return Err(Fatal::new(
+                &input::UNDECODABLE,
+                format!(
+                    "{path}:1: the directory has no `email` column (expected a CSV header such as email,groups,workspace_state,…, a SCIM ListResponse, a JSON array or JSONL)"
+                ),
+            ));
+        };
+        Ok(Inner::Csv {
+            reader,
+            columns: Columns { email, fields },
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    fn whole_json(
+        path: &str,
+        mut source: Box<dyn BufRead>,
+        mut text: String,
+    ) -> Result<Inner, Fatal> {
+        source
+            .read_to_string(&mut text)
+            .map_err(|e| not_utf8_or_io(path, 0, e))?;
+        let value = crate::json::parse(&text).map_err(|e| {
+            Fatal::new(
+                e.rule(),
+                format!("{path}:{}:{}: {}", e.line, e.column, e.message),
+            )
+        })?;
+        let items = match value {
+            Value::Array(items) => items,
+            Value::Object(mut o) => match o.remove("Resources") {
+                Some(Value::Array(items)) => items,
+                _ => {
+                    return Err(Fatal::new(
+                        &input::UNDECODABLE,
+                        format!("{path}: a JSON directory must be an array of users or a SCIM ListResponse with `Resources`"),
+                    ))
+                }
+            },
+            _ => {
+                return Err(Fatal::new(
+                    &input::UNDECODABLE,
+                    format!("{path}: a JSON directory must be an array of users or a SCIM ListResponse"),
+                ))
+            }
+        };
+        Ok(Inner::Json {
+            items: items.into_iter(),
+            index: 0,
+        })
+    }
+
+    fn next_user(&mut self) -> Option<Result<DirectoryUser, Fatal>> {
+        let path = &self.path;
+        match &mut self.inner {
+            Inner::Csv {
+                reader,
+                columns,
+                record,
+            } => match reader.read_byte_record(record) {
+                Ok(false) => None,
+                Err(e) => Some(Err(csv_fatal(path, e))),
+                Ok(true) => {
+                    let line = record.position().map(|p| p.line()).unwrap_or(0);
+                    Some(csv_user(path, line, columns, record))
+                }
+            },
+            Inner::Jsonl {
+                lines,
+                pending,
+                line,
+                buf,
+            } => loop {
+                *line += 1;
+                let text = match pending.take() {
+                    Some(first) => {
+                        *buf = first;
+                        buf.as_str()
+                    }
+                    None => {
+                        buf.clear();
+                        match lines.read_line(buf) {
+                            Ok(0) => return None,
+                            Ok(_) => buf.as_str(),
+                            Err(e) => return Some(Err(not_utf8_or_io(path, *line, e))),
+                        }
+                    }
+                };
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let value = match crate::json::parse(text) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        return Some(Err(Fatal::new(
+                            e.rule(),
+                            format!("{path}:{}:{}: {}", *line, e.column, e.message),
+                        )))
+                    }
+                };
+                return Some(json_user(path, *line, &value));
+            },
+            Inner::Json { items, index } => {
+                let value = items.next()?;
+                *index += 1;
+                Some(json_user(path, *index, &value))
+            }
+        }
+    }
+}
+
+impl Iterator for DirectoryReader {
+    type Item = Result<DirectoryUser, Fatal>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = self.next_user();
+        if !matches!(item, Some(Ok(_))) {
+            self.done = true;
+        }
+        item
+    }
+}
+
+fn first_significant_byte(r: &mut Box<dyn BufRead>) -> std::io::Result<Option<u8>> {
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            r.consume(3);
+            continue;
+        }
+        let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let next = buf.get(blank).copied();
+        r.consume(blank);
+        if next.is_some() {
+            return Ok(next);
+        }
+    }
+}
+
+fn not_utf8_or_io(path: &str, line: u64, e: std::io::Error) -> Fatal {
+    if e.kind() == std::io::ErrorKind::InvalidData {
+        Fatal::new(
+            &input::NOT_UTF8,
+            format!("{path}:{line}: the directory is not UTF-8"),
+        )
+    } else {
+        io_fatal(path, e)
+    }
+}
+
+fn csv_fatal(path: &str, e: csv::Error) -> Fatal {
+    let line = e.position().map(|p| p.line()).unwrap_or(0);
+    let what = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} cells where the header has {expected_len}"),
+        csv::ErrorKind::Io(io) => return io_fatal(path, io),
+        _ => e.to_string(),
+    };
+    Fatal::new(&input::UNDECODABLE, format!("{path}:{line}: {what}"))
+}
+
+fn csv_user(
+    path: &str,
+    line: u64,
+    columns: &Columns,
+    record: &csv::ByteRecord,
+) -> Result<DirectoryUser, Fatal> {
+    let cell = |i: usize| -> Result<Option<&str>, Fatal> {
+        match record.get(i) {
+            None => Ok(None),
+            Some(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|_| {
+                Fatal::new(
+                    &input::NOT_UTF8,
+                    format!("{path}:{line}: column {} is not UTF-8", i + 1),
+                )
+            }),
+        }
+    };
+    let email = cell(columns.email)?.unwrap_or("").trim();
+    if email.is_empty() || email == "?" {
+        return Err(Fatal::new(
+            &input::UNDECODABLE,
+            format!(
+                "{path}:{line}: column {} (email) is empty; every user needs an e-mail",
+                columns.email + 1
+            ),
+        ));
+    }
+    let mut user = DirectoryUser {
+        line,
+        email: email.to_string(),
+        ..DirectoryUser::default()
+    };
+    for &(field, i) in &columns.fields {
+        let raw = match cell(i)? {
+            Some(t) => Raw::Text(t),
+            None => Raw::Missing,
+        };
+        apply(&mut user, field, raw).map_err(|what| {
+            Fatal::new(
+                &input::UNDECODABLE,
+                format!("{path}:{line}: column {} ({}): {what}", i + 1, field.name()),
+            )
+        })?;
+    }
+    Ok(user)
+}
+
+/// A user object (our field names), or a SCIM User (emails/userName/groups/active).
+fn json_user(path: &str, line: u64, value: &Value) -> Result<DirectoryUser, Fatal> {
+    let what = |msg: String| Fatal::new(&input::UNDECODABLE, format!("{path}: user {line}: {msg}"));
+    let Value::Object(o) = value else {
+        return Err(what("is not a JSON object".into()));
+    };
+    let email = match o.get("email") {
+        Some(Value::String(s)) => Some(s.trim()),
+        _ => scim_email(o),
+    }
+    .filter(|e| !e.is_empty() && *e != "?")
+    .ok_or_else(|| what("has no e-mail (`email`, SCIM `emails` or `userName`)".into()))?;
+    let mut user = DirectoryUser {
+        line,
+        email: email.to_string(),
+        ..DirectoryUser::default()
+    };
+    for &field in Field::ALL {
+        let raw = match o.get(field.name()) {
+            None | Some(Value::Null) => Raw::Missing,
+            Some(Value::String(s)) => Raw::Text(s),
+            Some(Value::Bool(b)) => Raw::Bool(*b),
+            Some(Value::Array(items)) => {
+                let mut names = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => names.push(s.as_str()),
+                        // SCIM: groups are {"value", "display"} objects.
+                        Value::Object(g) => match g.get("display").or_else(|| g.get("value")) {
+                            Some(Value::String(s)) => names.push(s.as_str()),
+                            _ => {
+                                return Err(what(format!(
+                                    "{}: a group without display or value",
+                                    field.name()
+                                )))
+                            }
+                        },
+                        _ => {
+                            return Err(what(format!(
+                                "{}: list items must be strings",
+                                field.name()
+                            )))
+                        }
+                    }
+                }
+                Raw::List(names)
+            }
+            Some(Value::Number(_)) => Raw::Bad("a number"),
+            Some(Value::Object(_)) => Raw::Bad("an object"),
+        };
+        apply(&mut user, field, raw).map_err(what)?;
+    }
+    // SCIM `active: false` is a deactivated IdP account (inferred; an explicit idp_status wins).
+    if user.idp_status.is_none() {
+        if let Some(Value::Bool(active)) = o.get("active") {
+            user.idp_status = Some(if *active {
+                IdpStatus::Active
+            } else {
+                IdpStatus::Disabled
+            });
+        }
+    }
+    Ok(user)
+}
+
+fn scim_email(o: &serde_json::Map<String, Value>) -> Option<&str> {
+    let emails = match o.get("emails") {
+        Some(Value::Array(e)) => e.as_slice(),
+        _ => &[],
+    };
+    fn value_of(e: &Value) -> Option<&str> {
+        e.get("value").and_then(Value::as_str).map(str::trim)
+    }
+    emails
+        .iter()
+        .find(|e| e.get("primary").and_then(Value::as_bool) == Some(true))
+        .and_then(value_of)
+        .or_else(|| emails.first().and_then(value_of))
+        .or_else(|| o.get("userName").and_then(Value::as_str).map(str::trim))
+}
+
+/// The groups and e-mail domains a directory mentions (for lint's cross-checks).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DirectoryFacts {
+    pub users: u64,
+    pub groups: BTreeSet<String>,
+    /// Lowercased.
+    pub domains: BTreeSet<String>,
+}
+
+impl DirectoryFacts {
+    pub fn collect(path: &Path) -> Result<DirectoryFacts, Fatal> {
+        let mut facts = DirectoryFacts::default();
+        for user in DirectoryReader::open(path)? {
+            let user = user?;
+            facts.users += 1;
+            if let Some(groups) = &user.groups {
+                for g in groups {
+                    if !facts.groups.contains(g) {
+                        facts.groups.insert(g.clone());
+                    }
+                }
+            }
+            let domain = user.domain();
+            if !facts.domains.contains(domain) {
+                facts.domains.insert(domain.to_ascii_lowercase());
+            }
+        }
+        Ok(facts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<DirectoryUser>, Fatal> {
+        DirectoryReader::from_reader(
+            "users.csv",
+            Box::new(std::io::Cursor::new(text.to_string())),
+            false,
+        )?
+        .collect()
+    }
+
+    #[test]
+    fn csv_cells_follow_the_empty_cell_rules() {
+        let users = read("email,groups,social,idp_email,has_password,workspace_state\na@x.com,,,,,?\nb@x.com,G1; G2,google;apple,b@y.com,true,member\n").unwrap();
+        let a = &users[0];
+        assert_eq!(a.groups, Some(vec![]));
+        assert_eq!(a.social, Some(SocialSet::EMPTY));
+        assert_eq!(a.idp_email, Some(IdpEmail::SameAsEmail));
+        assert_eq!(a.has_password, None);
+        assert_eq!(a.workspace_state, None);
+        assert_eq!(a.personal_account, None, "absent column is unknown");
+        let b = &users[1];
+        assert_eq!(b.line, 3);
+        assert_eq!(
+            b.groups.as_deref(),
+            Some(&["G1".to_string(), "G2".to_string()][..])
+        );
+        assert!(b.social.unwrap().contains(Social::Apple));
+        assert_eq!(b.idp_email_matches(), Some(false));
+        assert_eq!(b.workspace_state, Some(WorkspaceState::Member));
+    }
+
+    #[test]
+    fn bad_values_name_line_and_column() {
+        let e = read("email,workspace_state\na@x.com,member\nb@x.com,memebr\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("users.csv:3: column 2 (workspace_state)"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("none|invited|member|removed"));
+        assert!(read("groups\nx\n")
+            .unwrap_err()
+            .message
+            .contains("no `email` column"));
+        assert!(read("email,has_password\na@x.com,yes\n").is_err());
+    }
+
+    #[test]
+    fn json_shapes() {
+        let arr = read(r#"[{"email":"a@x.com","has_password":true,"groups":["G"]}]"#).unwrap();
+        assert_eq!(arr[0].has_password, Some(true));
+        let scim = read(r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"Resources":[{"userName":"u@x.com","emails":[{"value":"p@x.com","primary":true}],"groups":[{"value":"1","display":"ChatGPT Users"}],"active":false}]}"#).unwrap();
+        assert_eq!(scim[0].email, "p@x.com");
+        assert_eq!(
+            scim[0].groups.as_deref(),
+            Some(&["ChatGPT Users".to_string()][..])
+        );
+        assert_eq!(scim[0].idp_status, Some(IdpStatus::Disabled));
+        let jsonl = read("{\"email\":\"a@x.com\"}\n\n{\"email\":\"b@x.com\",\"role\":\"owner\"}\n")
+            .unwrap();
+        assert_eq!(jsonl.len(), 2);
+        assert_eq!(jsonl[1].line, 3);
+        let dup = read(r#"[{"email":"a@x.com","email":"b@x.com"}]"#).unwrap_err();
+        assert_eq!(dup.rule.id, "input.json-duplicate-key");
+    }
+}

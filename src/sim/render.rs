@@ -1,0 +1,345 @@
+//! Per-user rendering: the `ssolint/simulation/v1` user object, the CSV row, the human table
+//! row and the `--explain` text. Everything is written as the users stream by.
+
+use super::assume::{Assumptions, Key};
+use super::directory::{DirectoryUser, Field};
+use super::model::{
+    Access, Alternative, DomainClass, InviteEmail, Lockout, Methods, Outcome, PersonalEffect,
+    ProvisionedBy, Risk, SimFinding, Step,
+};
+use super::set::Set;
+use crate::config::Plan;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use std::borrow::Cow;
+
+pub const SCHEMA: &str = "ssolint/simulation/v1";
+
+/// The e-mail as shown: with `--redact`, the local part becomes a stable pseudonym and the
+/// domain stays.
+pub fn shown_email(email: &str, redact: bool) -> Cow<'_, str> {
+    if !redact {
+        return Cow::Borrowed(email);
+    }
+    let (local, domain) = email.rsplit_once('@').unwrap_or((email, ""));
+    // FNV-1a: stable across runs and platforms, enough to tell users apart in a ticket.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in local.to_ascii_lowercase().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    Cow::Owned(format!("user-{:08x}@{domain}", h as u32))
+}
+
+/// The `assumptions` object: key → reading, in SIMULATION.md's table order.
+pub struct AssumptionsJson<'a> {
+    pub entries: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> AssumptionsJson<'a> {
+    pub fn all(a: &Assumptions, plan: Plan) -> AssumptionsJson<'static> {
+        AssumptionsJson {
+            entries: a.entries(plan),
+        }
+    }
+    pub fn consulted(a: &Assumptions, plan: Plan, keys: Set<Key>) -> AssumptionsJson<'static> {
+        AssumptionsJson {
+            entries: keys.iter().map(|k| (k.name(), a.value(k, plan))).collect(),
+        }
+    }
+}
+
+impl Serialize for AssumptionsJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.entries.len()))?;
+        for (k, v) in &self.entries {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+#[derive(Serialize)]
+pub struct AlternativeJson {
+    pub assumption: String,
+    pub access: Access,
+    pub lockout: Lockout,
+}
+
+impl From<&Alternative> for AlternativeJson {
+    fn from(a: &Alternative) -> Self {
+        AlternativeJson {
+            assumption: format!("{}={}", a.assumption.name(), a.value),
+            access: a.access,
+            lockout: a.lockout,
+        }
+    }
+}
+
+/// An outcome without the user's identity, trace or alternatives (diff's before/after).
+#[derive(Serialize)]
+pub struct OutcomeJson {
+    pub domain_class: DomainClass,
+    pub access: Access,
+    pub methods: Methods,
+    pub provisioned_by: ProvisionedBy,
+    pub invite_email: InviteEmail,
+    pub personal_account: PersonalEffect,
+    pub plus_cancelled: bool,
+    pub lockout: Lockout,
+    pub risks: Set<Risk>,
+    pub unknown_fields: Set<Field>,
+    pub findings: Set<SimFinding>,
+}
+
+impl From<&Outcome> for OutcomeJson {
+    fn from(o: &Outcome) -> Self {
+        OutcomeJson {
+            domain_class: o.domain_class,
+            access: o.access,
+            methods: o.methods,
+            provisioned_by: o.provisioned_by,
+            invite_email: o.invite_email,
+            personal_account: o.personal_account,
+            plus_cancelled: o.plus_cancelled,
+            lockout: o.lockout,
+            risks: o.risks,
+            unknown_fields: o.unknown_fields,
+            findings: o.findings,
+        }
+    }
+}
+
+/// One entry of `users` in `ssolint/simulation/v1`.
+#[derive(Serialize)]
+pub struct UserJson<'a> {
+    pub email: Cow<'a, str>,
+    pub domain_class: DomainClass,
+    pub access: Access,
+    pub methods: Methods,
+    pub provisioned_by: ProvisionedBy,
+    pub invite_email: InviteEmail,
+    pub personal_account: PersonalEffect,
+    pub plus_cancelled: bool,
+    pub lockout: Lockout,
+    pub risks: Set<Risk>,
+    pub unknown_fields: Set<Field>,
+    pub findings: Set<SimFinding>,
+    pub assumptions: AssumptionsJson<'static>,
+    pub trace: &'a [Step],
+    pub alternatives: Vec<AlternativeJson>,
+}
+
+impl<'a> UserJson<'a> {
+    pub fn new(
+        user: &'a DirectoryUser,
+        o: &Outcome,
+        asm: &Assumptions,
+        plan: Plan,
+        trace: &'a [Step],
+        alternatives: &[Alternative],
+        redact: bool,
+    ) -> UserJson<'a> {
+        UserJson {
+            email: shown_email(&user.email, redact),
+            domain_class: o.domain_class,
+            access: o.access,
+            methods: o.methods,
+            provisioned_by: o.provisioned_by,
+            invite_email: o.invite_email,
+            personal_account: o.personal_account,
+            plus_cancelled: o.plus_cancelled,
+            lockout: o.lockout,
+            risks: o.risks,
+            unknown_fields: o.unknown_fields,
+            findings: o.findings,
+            assumptions: AssumptionsJson::consulted(asm, plan, o.consulted),
+            trace,
+            alternatives: alternatives.iter().map(AlternativeJson::from).collect(),
+        }
+    }
+}
+
+pub const CSV_HEADER: &[&str] = &[
+    "email",
+    "domain_class",
+    "access",
+    "methods",
+    "provisioned_by",
+    "invite_email",
+    "personal_account",
+    "plus_cancelled",
+    "lockout",
+    "risks",
+    "unknown_fields",
+    "findings",
+    "decided_by",
+];
+
+/// One CSV row (lists `;`-separated, as in the directory format).
+pub fn csv_row(user: &DirectoryUser, o: &Outcome, redact: bool) -> [String; 13] {
+    [
+        shown_email(&user.email, redact).into_owned(),
+        o.domain_class.name().into(),
+        o.access.name().into(),
+        o.methods.join(";"),
+        o.provisioned_by.name().into(),
+        o.invite_email.name().into(),
+        o.personal_account.name().into(),
+        o.plus_cancelled.to_string(),
+        o.lockout.name().into(),
+        o.risks.join(";"),
+        o.unknown_fields.join(";"),
+        o.findings.join(";"),
+        o.access_rule.into(),
+    ]
+}
+
+pub fn human_header() -> String {
+    format!(
+        "{:<32} {:<8} {:<24} {:<16} {:<17} NOTES\n",
+        "EMAIL", "ACCESS", "METHODS", "LOCKOUT", "PERSONAL ACCOUNT"
+    )
+}
+
+fn dash(s: String) -> String {
+    if s.is_empty() {
+        "-".into()
+    } else {
+        s
+    }
+}
+
+/// One human table row.
+pub fn human_row(
+    user: &DirectoryUser,
+    o: &Outcome,
+    alternatives: &[Alternative],
+    redact: bool,
+) -> String {
+    let mut notes: Vec<String> = Vec::new();
+    notes.push(format!("by {}", o.access_rule));
+    for f in o.findings.iter() {
+        if f != SimFinding::Unknown && f != SimFinding::MigrationPrompt {
+            notes.push(f.name().trim_start_matches("sim.").to_string());
+        }
+    }
+    if o.plus_cancelled {
+        notes.push("plus cancelled".into());
+    }
+    if !o.unknown_fields.is_empty() {
+        notes.push(format!("unknown: {}", o.unknown_fields.join(", ")));
+    }
+    for a in alternatives {
+        notes.push(format!(
+            "if {}={}: {}/{}",
+            a.assumption.name(),
+            a.value,
+            a.access.name(),
+            a.lockout.name()
+        ));
+    }
+    format!(
+        "{:<32} {:<8} {:<24} {:<16} {:<17} {}\n",
+        shown_email(&user.email, redact),
+        o.access.name(),
+        dash(o.methods.join(",")),
+        o.lockout.name(),
+        o.personal_account.name(),
+        notes.join("; ")
+    )
+}
+
+/// `--explain EMAIL`: one user's outcome and full trace.
+#[allow(clippy::too_many_arguments)]
+pub fn explain_text(
+    user: &DirectoryUser,
+    o: &Outcome,
+    asm: &Assumptions,
+    plan: Plan,
+    trace: &[Step],
+    alternatives: &[Alternative],
+    fix: Option<&str>,
+    redact: bool,
+) -> String {
+    let mut out = String::new();
+    let list = |s: String| dash(s);
+    out.push_str(&format!(
+        "{} (line {})\n",
+        shown_email(&user.email, redact),
+        user.line
+    ));
+    out.push_str(&format!("  domain class:     {}\n", o.domain_class.name()));
+    out.push_str(&format!(
+        "  access:           {} (decided by {})\n",
+        o.access.name(),
+        o.access_rule
+    ));
+    out.push_str(&format!(
+        "  methods:          {}\n",
+        list(o.methods.join(", "))
+    ));
+    out.push_str(&format!(
+        "  provisioned by:   {}; invitation e-mail: {}\n",
+        o.provisioned_by.name(),
+        o.invite_email.name()
+    ));
+    out.push_str(&format!(
+        "  personal account: {}{}\n",
+        o.personal_account.name(),
+        if o.plus_cancelled {
+            " (Plus subscription cancelled)"
+        } else {
+            ""
+        }
+    ));
+    out.push_str(&format!("  lockout:          {}\n", o.lockout.name()));
+    out.push_str(&format!(
+        "  risks:            {}\n",
+        list(o.risks.join(", "))
+    ));
+    out.push_str(&format!(
+        "  unknown fields:   {}\n",
+        list(o.unknown_fields.join(", "))
+    ));
+    out.push_str(&format!(
+        "  findings:         {}\n",
+        list(o.findings.join(", "))
+    ));
+    let consulted: Vec<String> = o
+        .consulted
+        .iter()
+        .map(|k| format!("{}={}", k.name(), asm.value(k, plan)))
+        .collect();
+    out.push_str(&format!(
+        "  assumptions:      {}\n",
+        list(consulted.join(", "))
+    ));
+    out.push_str("  trace:\n");
+    for (i, step) in trace.iter().enumerate() {
+        out.push_str(&format!(
+            "    {:>2}. {:<5} [{}, {}] {}\n",
+            i + 1,
+            step.rule,
+            step.tag.name(),
+            step.source,
+            step.says
+        ));
+    }
+    if !alternatives.is_empty() {
+        out.push_str("  alternatives:\n");
+        for a in alternatives {
+            out.push_str(&format!(
+                "    with {}={}: access {}, lockout {}\n",
+                a.assumption.name(),
+                a.value,
+                a.access.name(),
+                a.lockout.name()
+            ));
+        }
+    }
+    if let Some(fix) = fix {
+        out.push_str(&format!("  smallest fix:     {fix}\n"));
+    }
+    out
+}

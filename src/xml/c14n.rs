@@ -1,0 +1,436 @@
+//! XML canonicalisation over the positioned tree: Exclusive XML Canonicalization 1.0 (with
+//! `InclusiveNamespaces PrefixList`), Canonical XML 1.0 and 1.1, each with or without
+//! comments, and the enveloped-signature transform (an excluded subtree).
+//!
+//! Written by hand: the Rust c14n crates that exist canonicalise their own DOM (libxml2
+//! bindings, `xml-rs`/`roxmltree` trees) and are thinly maintained. Signature verification
+//! must hash exactly the nodes that the checks later read, so canonicalisation has to walk
+//! the same tree that every other part of ssolint uses; a second parser would reopen the
+//! parser-differential class of attacks (CVE-2025-25291/25292).
+//!
+//! Canonical XML 1.1 differs from 1.0 only in how `xml:*` attributes of ancestors outside a
+//! document subset are treated. For a subtree apex, 1.0 copies every in-scope `xml:*`
+//! attribute of the ancestors onto the apex; 1.1 copies `xml:lang` and `xml:space` only and
+//! never `xml:id`. 1.1's `xml:base` fix-up (joining relative bases) is not performed: an
+//! inherited `xml:base` is simply not copied. SAML messages do not carry `xml:base`.
+
+use super::tree::{Document, NodeId, NodeKind, XML_NS};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    /// `http://www.w3.org/2001/10/xml-exc-c14n#`; prefixes listed here (`#default` for the
+    /// default namespace) are treated as in inclusive canonicalisation.
+    Exclusive {
+        comments: bool,
+        inclusive_prefixes: Vec<String>,
+    },
+    /// `http://www.w3.org/TR/2001/REC-xml-c14n-20010315`.
+    Inclusive10 { comments: bool },
+    /// `http://www.w3.org/2006/12/xml-c14n11`.
+    Inclusive11 { comments: bool },
+}
+
+impl Method {
+    /// The method named by an algorithm URI, or `None` when it is not a canonicalisation
+    /// ssolint implements.
+    pub fn from_uri(uri: &str, inclusive_prefixes: &[String]) -> Option<Method> {
+        use crate::saml::signature::alg;
+        let exclusive = |comments| Method::Exclusive {
+            comments,
+            inclusive_prefixes: inclusive_prefixes.to_vec(),
+        };
+        Some(match uri {
+            alg::EXC_C14N => exclusive(false),
+            alg::EXC_C14N_COMMENTS => exclusive(true),
+            alg::C14N10 => Method::Inclusive10 { comments: false },
+            alg::C14N10_COMMENTS => Method::Inclusive10 { comments: true },
+            alg::C14N11 => Method::Inclusive11 { comments: false },
+            alg::C14N11_COMMENTS => Method::Inclusive11 { comments: true },
+            _ => return None,
+        })
+    }
+
+    fn comments(&self) -> bool {
+        match self {
+            Method::Exclusive { comments, .. }
+            | Method::Inclusive10 { comments }
+            | Method::Inclusive11 { comments } => *comments,
+        }
+    }
+}
+
+/// Canonicalise the subtree at `apex` (an element), leaving out the subtree at `exclude`
+/// (the enveloped signature) when given.
+pub fn canonicalize(
+    doc: &Document,
+    apex: NodeId,
+    exclude: Option<NodeId>,
+    method: &Method,
+) -> Vec<u8> {
+    let mut c = Canon::new(doc, method, exclude);
+    c.prime_scope(apex);
+    c.inherited_xml_attrs = c.inherited_xml_attributes(apex);
+    c.node(apex, true);
+    c.out
+}
+
+/// Canonicalise the whole document: the root element and the comments and processing
+/// instructions around it, each separated from the root by a line feed.
+pub fn canonicalize_document(doc: &Document, method: &Method) -> Vec<u8> {
+    let mut c = Canon::new(doc, method, None);
+    let mut before_root = true;
+    for &n in &doc.top_level {
+        if n == doc.root {
+            c.node(n, true);
+            before_root = false;
+            continue;
+        }
+        let renders = match &doc.node(n).kind {
+            NodeKind::Comment(_) => method.comments(),
+            NodeKind::ProcessingInstruction { .. } => true,
+            _ => false,
+        };
+        if !renders {
+            continue;
+        }
+        if !before_root {
+            c.out.push(b'\n');
+        }
+        c.node(n, false);
+        if before_root {
+            c.out.push(b'\n');
+        }
+    }
+    c.out
+}
+
+struct Canon<'a> {
+    doc: &'a Document,
+    method: &'a Method,
+    exclude: Option<NodeId>,
+    out: Vec<u8>,
+    /// In-scope declarations, innermost last; `scope_marks` remembers each element's start.
+    scope: Vec<(Option<&'a str>, &'a str)>,
+    /// Declarations rendered in output ancestors, innermost last.
+    rendered: Vec<(Option<&'a str>, &'a str)>,
+    /// `xml:*` attributes inherited by the apex from ancestors outside the subset.
+    inherited_xml_attrs: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Canon<'a> {
+    fn new(doc: &'a Document, method: &'a Method, exclude: Option<NodeId>) -> Self {
+        Canon {
+            doc,
+            method,
+            exclude,
+            out: Vec::with_capacity(4096),
+            scope: Vec::new(),
+            rendered: Vec::new(),
+            inherited_xml_attrs: Vec::new(),
+        }
+    }
+
+    /// Push the declarations of the apex's ancestors, outermost first.
+    fn prime_scope(&mut self, apex: NodeId) {
+        let mut chain = Vec::new();
+        let mut cur = self.doc.parent(apex);
+        while let Some(c) = cur {
+            chain.push(c);
+            cur = self.doc.parent(c);
+        }
+        for a in chain.iter().rev() {
+            if let Some(e) = self.doc.element(*a) {
+                for d in &e.ns_decls {
+                    self.scope.push((d.prefix.as_deref(), d.uri.as_str()));
+                }
+            }
+        }
+    }
+
+    fn inherited_xml_attributes(&self, apex: NodeId) -> Vec<(&'a str, &'a str)> {
+        let wanted: &[&str] = match self.method {
+            Method::Exclusive { .. } => return Vec::new(),
+            Method::Inclusive10 { .. } => &[],
+            Method::Inclusive11 { .. } => &["lang", "space"],
+        };
+        let doc = self.doc;
+        let mut found: Vec<(&'a str, &'a str)> = Vec::new();
+        let mut cur = doc.parent(apex);
+        while let Some(c) = cur {
+            if let Some(e) = doc.element(c) {
+                for a in &e.attributes {
+                    if a.name.ns.as_deref() != Some(XML_NS) {
+                        continue;
+                    }
+                    let local = a.name.local.as_str();
+                    if !wanted.is_empty() && !wanted.contains(&local) {
+                        continue;
+                    }
+                    // The innermost ancestor's value wins.
+                    if !found.iter().any(|(l, _)| *l == local) {
+                        found.push((local, a.value.as_str()));
+                    }
+                }
+            }
+            cur = doc.parent(c);
+        }
+        found
+    }
+
+    fn in_scope(&self, prefix: Option<&str>) -> Option<&'a str> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, u)| *u)
+    }
+
+    fn rendered_value(&self, prefix: Option<&str>) -> Option<&'a str> {
+        self.rendered
+            .iter()
+            .rev()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, u)| *u)
+    }
+
+    /// Should a binding of `prefix` to `uri` be written here?
+    fn needs_rendering(&self, prefix: Option<&str>, uri: &str) -> bool {
+        match (prefix, self.rendered_value(prefix)) {
+            // The default namespace is undeclared (`xmlns=""`) only when an output ancestor
+            // rendered a non-empty default.
+            (None, None) => !uri.is_empty(),
+            (_, Some(r)) => r != uri,
+            (Some(_), None) => true,
+        }
+    }
+
+    fn node(&mut self, id: NodeId, is_apex: bool) {
+        if Some(id) == self.exclude {
+            return;
+        }
+        let doc = self.doc;
+        match &doc.node(id).kind {
+            NodeKind::Element(_) => self.element(id, is_apex),
+            NodeKind::Text { value, .. } => escape_text(value, &mut self.out),
+            NodeKind::Comment(text) => {
+                if self.method.comments() {
+                    self.out.extend_from_slice(b"<!--");
+                    self.out.extend_from_slice(text.as_bytes());
+                    self.out.extend_from_slice(b"-->");
+                }
+            }
+            NodeKind::ProcessingInstruction { target, data } => {
+                self.out.extend_from_slice(b"<?");
+                self.out.extend_from_slice(target.as_bytes());
+                if !data.is_empty() {
+                    self.out.push(b' ');
+                    self.out.extend_from_slice(data.as_bytes());
+                }
+                self.out.extend_from_slice(b"?>");
+            }
+        }
+    }
+
+    fn element(&mut self, id: NodeId, is_apex: bool) {
+        let doc = self.doc;
+        let Some(e) = doc.element(id) else { return };
+        let scope_mark = self.scope.len();
+        for d in &e.ns_decls {
+            self.scope.push((d.prefix.as_deref(), d.uri.as_str()));
+        }
+
+        // Namespace declarations to write, as (prefix, uri).
+        let mut decls: Vec<(Option<&'a str>, &'a str)> = Vec::new();
+        match self.method {
+            Method::Exclusive {
+                inclusive_prefixes, ..
+            } => {
+                let mut candidates: Vec<Option<&'a str>> = Vec::new();
+                candidates.push(e.name.prefix.as_deref());
+                for a in &e.attributes {
+                    if let Some(p) = a.name.prefix.as_deref() {
+                        candidates.push(Some(p));
+                    }
+                }
+                for p in inclusive_prefixes {
+                    let p = if p == "#default" {
+                        None
+                    } else {
+                        Some(p.as_str())
+                    };
+                    // Listed prefixes render only where they are in scope.
+                    if p.is_none() || self.in_scope(p).is_some() {
+                        candidates.push(p);
+                    }
+                }
+                for p in candidates {
+                    if p == Some("xml") || decls.iter().any(|(d, _)| *d == p) {
+                        continue;
+                    }
+                    let uri = self.in_scope(p).unwrap_or("");
+                    if self.needs_rendering(p, uri) {
+                        decls.push((p, uri));
+                    }
+                }
+            }
+            Method::Inclusive10 { .. } | Method::Inclusive11 { .. } => {
+                if is_apex {
+                    for (i, (p, uri)) in self.scope.iter().enumerate() {
+                        let shadowed = self.scope[i + 1..].iter().any(|(q, _)| q == p);
+                        let undeclared_default = p.is_none() && uri.is_empty();
+                        if !shadowed && !undeclared_default && *p != Some("xml") {
+                            decls.push((*p, *uri));
+                        }
+                    }
+                } else {
+                    for d in &e.ns_decls {
+                        let p = d.prefix.as_deref();
+                        if p != Some("xml") && self.needs_rendering(p, &d.uri) {
+                            decls.push((p, d.uri.as_str()));
+                        }
+                    }
+                }
+            }
+        }
+        decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
+
+        let name = e.name.written();
+        self.out.push(b'<');
+        self.out.extend_from_slice(name.as_bytes());
+        for (p, uri) in &decls {
+            match p {
+                Some(p) => {
+                    self.out.extend_from_slice(b" xmlns:");
+                    self.out.extend_from_slice(p.as_bytes());
+                }
+                None => self.out.extend_from_slice(b" xmlns"),
+            }
+            self.out.extend_from_slice(b"=\"");
+            escape_attr(uri, &mut self.out);
+            self.out.push(b'"');
+        }
+
+        // Attributes: sorted by namespace URI (none first), then local name.
+        let mut attrs: Vec<(&str, &str, String, &str)> = e
+            .attributes
+            .iter()
+            .map(|a| {
+                (
+                    a.name.ns.as_deref().unwrap_or(""),
+                    a.name.local.as_str(),
+                    a.name.written(),
+                    a.value.as_str(),
+                )
+            })
+            .collect();
+        if is_apex {
+            for (local, value) in &self.inherited_xml_attrs {
+                if !attrs
+                    .iter()
+                    .any(|(ns, l, _, _)| *ns == XML_NS && l == local)
+                {
+                    attrs.push((XML_NS, local, format!("xml:{local}"), value));
+                }
+            }
+        }
+        attrs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, _, written, value) in &attrs {
+            self.out.push(b' ');
+            self.out.extend_from_slice(written.as_bytes());
+            self.out.extend_from_slice(b"=\"");
+            escape_attr(value, &mut self.out);
+            self.out.push(b'"');
+        }
+        self.out.push(b'>');
+
+        let rendered_mark = self.rendered.len();
+        self.rendered.extend(decls.iter().copied());
+        for c in &e.children {
+            self.node(*c, false);
+        }
+        self.rendered.truncate(rendered_mark);
+        self.scope.truncate(scope_mark);
+
+        self.out.extend_from_slice(b"</");
+        self.out.extend_from_slice(name.as_bytes());
+        self.out.push(b'>');
+    }
+}
+
+fn escape_text(s: &str, out: &mut Vec<u8>) {
+    for b in s.bytes() {
+        match b {
+            b'&' => out.extend_from_slice(b"&amp;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'>' => out.extend_from_slice(b"&gt;"),
+            b'\r' => out.extend_from_slice(b"&#xD;"),
+            _ => out.push(b),
+        }
+    }
+}
+
+fn escape_attr(s: &str, out: &mut Vec<u8>) {
+    for b in s.bytes() {
+        match b {
+            b'&' => out.extend_from_slice(b"&amp;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'"' => out.extend_from_slice(b"&quot;"),
+            b'\t' => out.extend_from_slice(b"&#x9;"),
+            b'\n' => out.extend_from_slice(b"&#xA;"),
+            b'\r' => out.extend_from_slice(b"&#xD;"),
+            _ => out.push(b),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exc(xml: &str) -> String {
+        let doc = Document::parse(xml).unwrap();
+        String::from_utf8(canonicalize(
+            &doc,
+            doc.root,
+            None,
+            &Method::Exclusive {
+                comments: false,
+                inclusive_prefixes: vec![],
+            },
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn empty_elements_and_attribute_order() {
+        assert_eq!(
+            exc(r#"<a xmlns:z="urn:z" b="2" a="1"><e z:c="3"/></a>"#),
+            r#"<a a="1" b="2"><e xmlns:z="urn:z" z:c="3"></e></a>"#
+        );
+        assert_eq!(
+            exc(r#"<a xmlns:z="urn:z" b="2" z:c="3" a="1"/>"#),
+            r#"<a xmlns:z="urn:z" a="1" b="2" z:c="3"></a>"#
+        );
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            exc("<a t=\"&quot;&lt;&#9;&#10;&#13;&gt;\">&amp;&lt;&gt;&#13;\"</a>"),
+            "<a t=\"&quot;&lt;&#x9;&#xA;&#xD;>\">&amp;&lt;&gt;&#xD;\"</a>"
+        );
+    }
+
+    #[test]
+    fn excluded_subtree_is_left_out() {
+        let doc = Document::parse("<a><s><x/></s><b/></a>").unwrap();
+        let s = doc.child_elements(doc.root).next().unwrap();
+        let out = canonicalize(
+            &doc,
+            doc.root,
+            Some(s),
+            &Method::Inclusive10 { comments: false },
+        );
+        assert_eq!(out, b"<a><b></b></a>");
+    }
+}

@@ -1,0 +1,252 @@
+//! `ssolint lint`, `init` and `schema` through the CLI: every problem of a broken
+//! configuration at once with its line, the same findings from TOML, YAML and JSON, exit
+//! codes 0/1/2, baselines, and starter files that lint clean but for what the admin fills in.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const NOW: &str = "2026-06-01T00:00:00Z";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint")
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssolint"))
+        .args(args)
+        .args(["--now", NOW, "--color", "never"])
+        .current_dir(dir)
+        .output()
+        .expect("run ssolint")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_str(&stdout(o)).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            stdout(o),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+/// (rule, element, suppressed?) of every finding, sorted.
+fn shape(v: &Value) -> Vec<(String, String, bool)> {
+    let mut out: Vec<_> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["location"]["element"].as_str().unwrap_or("").to_string(),
+                !f["suppressed"].is_null(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_broken_configuration_shows_every_problem_at_its_line() {
+    let o = run_in(&fixtures(), &["lint", "broken.toml", "--format", "human"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("broken_human", stdout(&o));
+    let o = run_in(&fixtures(), &["lint", "broken.toml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    insta::assert_json_snapshot!("broken_json", v);
+    assert_eq!(v["input"]["kind"], "config");
+    // Each finding's line holds the key it names (or the table it belongs to).
+    let text = std::fs::read_to_string(fixtures().join("broken.toml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for f in v["findings"].as_array().unwrap() {
+        let line = f["location"]["line"].as_u64().unwrap() as usize;
+        assert!(line >= 1 && line <= lines.len(), "{f}");
+    }
+}
+
+#[test]
+fn yaml_and_json_configurations_give_the_same_findings_as_toml() {
+    let toml = json(&run_in(
+        &fixtures(),
+        &["lint", "broken.toml", "--format", "json"],
+    ));
+    for name in ["broken.yaml", "broken.json"] {
+        let o = run_in(&fixtures(), &["lint", name, "--format", "json"]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let v = json(&o);
+        assert_eq!(shape(&v), shape(&toml), "{name}");
+        // The locator finds keys on the right line for plain keys.
+        let text = std::fs::read_to_string(fixtures().join(name)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for f in v["findings"].as_array().unwrap() {
+            let element = f["location"]["element"].as_str().unwrap_or("");
+            let last = element.rsplit('.').next().unwrap_or("");
+            // Keys that are absent (a default applies) point at their table instead.
+            let absent = matches!(
+                f["rule"].as_str(),
+                Some("config.attribute-mapping-incomplete" | "config.suppression-without-reason")
+            );
+            if last.is_empty() || last.contains(['[', '"']) || absent {
+                continue;
+            }
+            let line = f["location"]["line"].as_u64().unwrap() as usize;
+            let at = lines.get(line - 1).copied().unwrap_or("");
+            assert!(
+                at.contains(last),
+                "{name}: {element} points at line {line}: {at:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_values_are_findings_not_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("ssolint.toml"),
+        "[workspace]\nverified_domains = [\"acme.com\"]\nownerz = []\n\
+         [saml.groups]\nfilter = \"([\"\n\
+         [ip_allowlist]\ncidrs = [\"10.0.0.0/40\"]\n\
+         [[suppressions]]\nrule = \"config.sso-off\"\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["lint", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let rules: Vec<String> = shape(&json(&o)).into_iter().map(|s| s.0).collect();
+    for id in [
+        "config.unknown-key",
+        "config.group-filter-invalid",
+        "config.ip-allowlist-invalid",
+        "config.suppression-without-reason",
+        // The suppression did not apply.
+        "config.sso-off",
+    ] {
+        assert!(rules.iter().any(|r| r == id), "{id} missing from {rules:?}");
+    }
+}
+
+#[test]
+fn unusable_configurations_exit_2_with_a_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["lint", "missing.toml", "--format", "human"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.toml"));
+
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "[workspace]\nname = \"Acme\nowners = []\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["lint", "bad.toml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(err.contains("bad.toml:2:"), "{err}");
+    let v = json(&o);
+    assert_eq!(v["verdict"], "error");
+
+    std::fs::write(
+        dir.path().join("dup.json"),
+        "{\"pattern\": \"sso-scim\", \"pattern\": \"x\"}",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &["lint", "dup.json", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(json(&o)["findings"][0]["rule"], "input.json-duplicate-key");
+}
+
+#[test]
+fn baselines_accept_known_findings_and_fail_on_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = "[workspace]\nverified_domains = [\"acme.com\"]\nowners = [\"a@acme.com\"]\n\
+               [authentication]\nmode = \"sso_enabled\"\nmfa = \"idp\"\n\
+               [provisioning]\nscim = true\nscim_groups = [\"G\"]\n\
+               [saml.attributes]\nemail = \"e\"\ngiven_name = \"g\"\nfamily_name = \"f\"\n\
+               [saml.idp]\nentity_id = \"x\"\nsso_url = \"https://i\"\n";
+    std::fs::write(dir.path().join("ssolint.toml"), cfg).unwrap();
+    let o = run_in(
+        dir.path(),
+        &["lint", "--write-baseline", "base.json", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let o = run_in(
+        dir.path(),
+        &["lint", "--baseline", "base.json", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // Lines move and a new problem appears: only the new one counts.
+    std::fs::write(
+        dir.path().join("ssolint.toml"),
+        format!("# moved\n\n{cfg}[data_controls]\nthird_party_gpts = true\n[rules]\n\"config.third-party-gpts-enabled\" = \"error\"\n"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &["lint", "--baseline", "base.json", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let active: Vec<_> = shape(&json(&o)).into_iter().filter(|s| !s.2).collect();
+    assert_eq!(
+        active,
+        vec![(
+            "config.third-party-gpts-enabled".to_string(),
+            "data_controls.third_party_gpts".to_string(),
+            false
+        )]
+    );
+}
+
+#[test]
+fn schema_is_the_configuration_json_schema() {
+    let o = run_in(&fixtures(), &["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    for key in [
+        "pattern",
+        "workspace",
+        "authentication",
+        "saml",
+        "suppressions",
+        "rules",
+    ] {
+        assert!(v["properties"].get(key).is_some(), "{key} missing");
+    }
+    insta::assert_snapshot!("schema", stdout(&o));
+}
+
+#[test]
+fn init_prints_a_starter_file_that_lints_clean_but_for_the_idp() {
+    let o = run_in(&fixtures(), &["init", "--pattern", "sso-scim", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("init_sso_scim", stdout(&o));
+
+    let dir = tempfile::tempdir().unwrap();
+    let o = run_in(dir.path(), &["init", "--pattern", "sso-manual-invites"]);
+    assert_eq!(o.status.code(), Some(0));
+    let again = run_in(dir.path(), &["init", "--pattern", "sso-manual-invites"]);
+    assert_eq!(again.status.code(), Some(2), "overwrote without --force");
+    let forced = run_in(dir.path(), &["init", "--pattern", "sso-scim", "--force"]);
+    assert_eq!(forced.status.code(), Some(0));
+    let o = run_in(dir.path(), &["lint", "--format", "json"]);
+    let errors: Vec<String> = json(&o)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(errors, vec!["config.idp-incomplete"]);
+
+    let bad = run_in(
+        dir.path(),
+        &["init", "--pattern", "sso-everything", "-o", "-"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}

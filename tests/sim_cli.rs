@@ -1,0 +1,231 @@
+//! CLI snapshots of `simulate` and `diff` on the example workspace (fixtures/sim/example).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sim/example")
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
+        .args(args)
+        .args(["--color", "never"])
+        .current_dir(example())
+        .output()
+        .expect("run ssolint");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[test]
+fn simulate_human() {
+    let (code, out, _) = run(&["simulate", "--format", "human"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn simulate_json() {
+    let (code, out, _) = run(&["simulate", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    assert_eq!(v["schema"], "ssolint/simulation/v1");
+    assert_eq!(v["counts"]["users"], 14);
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn simulate_csv_has_one_row_per_user() {
+    let (code, out, _) = run(&["simulate", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 15);
+    assert!(out.starts_with("email,domain_class,access,methods,"));
+}
+
+#[test]
+fn patterns_all_names_the_four_recommended_patterns() {
+    let (code, out, _) = run(&["simulate", "--format", "human", "--patterns", "all"]);
+    assert_eq!(code, 0);
+    for p in [
+        "opt-in-access",
+        "sso-manual-invites",
+        "sso-automatic-account-creation",
+        "sso-scim",
+    ] {
+        assert!(out.contains(&format!("{p} (seed 004)")), "{p} missing");
+    }
+    insta::assert_snapshot!(out);
+    let (_, j, _) = run(&["simulate", "--format", "json", "--patterns", "all"]);
+    assert_eq!(json(&j)["patterns"].as_array().map(Vec::len), Some(15));
+}
+
+#[test]
+fn explain_prints_the_trace() {
+    let (code, out, _) = run(&[
+        "simulate",
+        "--format",
+        "human",
+        "--explain",
+        "JOE@acme.com",
+        "--patterns",
+        "all",
+    ]);
+    assert_eq!(code, 0, "--patterns wins over --explain");
+    assert!(out.contains("PROVISION"));
+    let (code, out, _) = run(&[
+        "simulate",
+        "--format",
+        "human",
+        "--explain",
+        "max@eu.acme.com",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("explain_max", out);
+    let (_, j, _) = run(&["simulate", "--format", "json", "--explain", "sam@acme.com"]);
+    let v = json(&j);
+    assert_eq!(v["email"], "sam@acme.com");
+    assert_eq!(v["lockout"], "now");
+    insta::assert_json_snapshot!("explain_sam_json", v);
+    let (code, _, err) = run(&["simulate", "--explain", "nobody@acme.com"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such user"), "{err}");
+}
+
+#[test]
+fn assumptions_from_the_command_line_win_and_bad_ones_are_fatal() {
+    let (_, out, _) = run(&[
+        "simulate",
+        "--format",
+        "json",
+        "--assume",
+        "ext_block_scope=manual",
+    ]);
+    let v = json(&out);
+    assert_eq!(v["assumptions"]["ext_block_scope"], "manual");
+    let eve = v["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "eve@contractor.io")
+        .unwrap();
+    assert_eq!(eve["access"], "pending");
+    let (code, _, err) = run(&["simulate", "--assume", "migration=sometimes"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("forced|optional"), "{err}");
+}
+
+#[test]
+fn fail_on_gates_only_when_given() {
+    assert_eq!(run(&["simulate", "--format", "json"]).0, 0);
+    assert_eq!(
+        run(&["simulate", "--format", "json", "--fail-on", "error"]).0,
+        1
+    );
+    assert_eq!(
+        run(&["simulate", "--format", "json", "--fail-on", "never"]).0,
+        0
+    );
+}
+
+#[test]
+fn bad_directory_values_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let users = dir.path().join("users.csv");
+    std::fs::write(
+        &users,
+        "email,workspace_state\na@acme.com,member\nb@acme.com,memeber\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["simulate", "--users", users.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("users.csv:3: column 2 (workspace_state): workspace_state `memeber` is not one of none|invited|member|removed"), "{err}");
+}
+
+#[test]
+fn diff_reports_changes_and_gates() {
+    let (code, out, _) = run(&[
+        "diff",
+        "ssolint-enabled.toml",
+        "ssolint.toml",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("diff_human", out);
+    let (code, out, _) = run(&[
+        "diff",
+        "ssolint-enabled.toml",
+        "ssolint.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v = json(&out);
+    let sam = v["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["email"] == "sam@acme.com")
+        .unwrap();
+    assert_eq!(sam["before"]["access"], "pending");
+    assert_eq!(sam["after"]["access"], "denied");
+    assert_eq!(sam["flipped_by"], "R-A3");
+    insta::assert_json_snapshot!("diff_json", v);
+    let (code, _, _) = run(&[
+        "diff",
+        "ssolint-enabled.toml",
+        "ssolint.toml",
+        "--expected",
+        "expected.toml",
+    ]);
+    assert_eq!(code, 0, "the only failing change is expected");
+    let (code, _, _) = run(&[
+        "diff",
+        "ssolint-enabled.toml",
+        "ssolint.toml",
+        "--fail-on-lockout",
+        "false",
+    ]);
+    assert_eq!(code, 0);
+    let (code, _, err) = run(&[
+        "diff",
+        "ssolint-enabled.toml",
+        "ssolint.toml",
+        "--expected",
+        "/tmp/does-not-exist.toml",
+    ]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn expected_entries_need_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("expected.toml");
+    std::fs::write(&file, "[[expected]]\nemail = \"sam@acme.com\"\n").unwrap();
+    let (code, _, err) = run(&[
+        "diff",
+        "ssolint-enabled.toml",
+        "ssolint.toml",
+        "--expected",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("reason"), "{err}");
+}
+
+#[test]
+fn diff_of_a_configuration_with_itself_is_empty() {
+    let (code, out, _) = run(&["diff", "ssolint.toml", "ssolint.toml", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["users"], serde_json::json!([]));
+    let (_, human, _) = run(&["diff", "ssolint.toml", "ssolint.toml", "--format", "human"]);
+    assert_eq!(human, "No user's outcome changes.\n");
+}
