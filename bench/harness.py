@@ -33,7 +33,14 @@ SIGNATURE_RULES = {"saml.signature-invalid", "saml.digest-mismatch", "oidc.signa
 
 
 class Unavailable(Exception):
-    """The ssolint side of a row cannot be measured (command missing or it disagreed)."""
+    """The ssolint side of a row cannot be measured: `what` is missing, `why` says how it failed."""
+
+    def __init__(self, what, why=""):
+        super().__init__(what, why)
+        self.what, self.why = what, why
+
+    def __str__(self):
+        return f"{self.what} ({self.why})" if self.why else self.what
 
 
 # ---------------------------------------------------------------- running things
@@ -117,7 +124,9 @@ def first_line(data):
 def ssolint_answer(cmd_name, r):
     """Raise Unavailable unless ssolint ran the command (exit 0 or 1)."""
     if r.returncode not in (0, 1):
-        raise Unavailable(f"ssolint {cmd_name} not available ({first_line(r.stderr)})")
+        why = first_line(r.stderr)
+        raise Unavailable(f"ssolint {cmd_name} not available",
+                          why if len(why) <= 140 else why[:137] + "...")
 
 
 def error_rules(report):
@@ -214,7 +223,7 @@ class Comparison:
             ssolint_answer(key, r)
             got, detail = judge(r)
         except Unavailable as e:
-            self.missing[key] = str(e)
+            self.missing[key] = e
             self.verdicts.append((material, expected, "ssolint", "—", "n/a", str(e)))
             return
         except (json.JSONDecodeError, KeyError, TypeError) as e:
@@ -338,7 +347,7 @@ class Comparison:
             self.verdicts.append((f"users-{n}.csv diff", "runs", "ssolint", f"exit {r.returncode}",
                                   "yes", f"{len(reports(r.stdout)[0].get('users', []))} users changed"))
         except Unavailable as e:
-            self.missing["diff"] = str(e)
+            self.missing["diff"] = e
             self.verdicts.append((f"users-{n}.csv diff", "runs", "ssolint", "—", "n/a", str(e)))
         except (json.JSONDecodeError, KeyError, IndexError) as e:
             self.verdicts.append((f"users-{n}.csv diff", "runs", "ssolint", "unreadable output", "NO", str(e)))
@@ -349,10 +358,8 @@ class Comparison:
     def row(self, task, ssolint_s, peer_name, peer_s, target, test, unit="time", needs=(), note=""):
         """One table row; `test(ratio)` decides `met?`; ratio = peer / ssolint."""
         if isinstance(ssolint_s, Unavailable):
-            why = ssolint_s.args[0]
-            short, _, reason = why.partition(" (")
-            note = "; ".join(x for x in (note, reason.rstrip(")")) if x)
-            self.rows.append([task, short, peer_name, fmt(peer_s, unit), "—", target, "n/a", note])
+            note = "; ".join(x for x in (note, ssolint_s.why) if x)
+            self.rows.append([task, ssolint_s.what, peer_name, fmt(peer_s, unit), "—", target, "n/a", note])
             return
         ratio = peer_s / ssolint_s
         bad = [m for m in needs if m in self.disagree]
@@ -367,7 +374,7 @@ class Comparison:
 
     def ssolint_measure(self, key, fn):
         if key in self.missing:
-            return Unavailable(self.missing[key])
+            return self.missing[key]
         try:
             return fn()
         except Unavailable as e:

@@ -36,6 +36,10 @@ fn case(bench: &mut common::Bench, name: &str, response: &str, cert: &str) {
         findings.len()
     };
     bench.case(name, check);
+    // The share of the tree alone, to read the figure above.
+    bench.case(&format!("{name}-parse-only"), || {
+        Document::parse(&text).expect("well-formed")
+    });
 }
 
 fn main() {
