@@ -250,3 +250,46 @@ fn init_prints_a_starter_file_that_lints_clean_but_for_the_idp() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn init_fills_the_idp_from_its_metadata_and_lints_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("okta-metadata.xml"),
+        dir.path().join("okta-metadata.xml"),
+    )
+    .unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "init",
+            "--pattern",
+            "sso-scim",
+            "--idp-metadata",
+            "okta-metadata.xml",
+        ],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("ssolint.toml")).unwrap();
+    assert!(text.contains("metadata = \"okta-metadata.xml\""), "{text}");
+    assert!(
+        text.contains("entity_id = \"http://www.okta.com/exk1example\""),
+        "{text}"
+    );
+    assert!(text.contains("vendor = \"okta\""), "{text}");
+    let o = run_in(dir.path(), &["lint", "--format", "json"]);
+    let v = json(&o);
+    let errors: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -64,7 +64,9 @@ fn patterns_all_names_the_four_recommended_patterns() {
     }
     insta::assert_snapshot!(out);
     let (_, j, _) = run(&["simulate", "--format", "json", "--patterns", "all"]);
-    assert_eq!(json(&j)["patterns"].as_array().map(Vec::len), Some(15));
+    let v = json(&j);
+    assert_eq!(v["patterns"].as_array().map(Vec::len), Some(15));
+    insta::assert_json_snapshot!("patterns_json", v);
 }
 
 #[test]
@@ -228,4 +230,116 @@ fn diff_of_a_configuration_with_itself_is_empty() {
     assert_eq!(json(&out)["users"], serde_json::json!([]));
     let (_, human, _) = run(&["diff", "ssolint.toml", "ssolint.toml", "--format", "human"]);
     assert_eq!(human, "No user's outcome changes.\n");
+}
+
+#[test]
+fn redact_keeps_domains_and_hides_local_parts() {
+    let (_, out, _) = run(&["simulate", "--format", "json", "--redact"]);
+    assert!(!out.contains("pat.smith@"), "IdP e-mail leaked");
+    assert!(!out.contains("\"ana@acme.com\""));
+    let v = json(&out);
+    let first = v["users"][0]["email"].as_str().unwrap();
+    assert!(
+        first.starts_with("user-") && first.ends_with("@acme.com"),
+        "{first}"
+    );
+    let (_, again, _) = run(&["simulate", "--format", "json", "--redact"]);
+    assert_eq!(out, again, "pseudonyms are stable");
+}
+
+#[test]
+fn quiet_json_keeps_only_the_counts() {
+    let (code, out, _) = run(&["simulate", "--format", "json", "--quiet"]);
+    assert_eq!(code, 0);
+    let v = json(&out);
+    assert_eq!(v["users"], serde_json::json!([]));
+    assert_eq!(v["counts"]["lockout_now"], 3);
+}
+
+#[test]
+fn diff_sarif_and_junit_use_the_gate_exit_code() {
+    for format in ["sarif", "junit"] {
+        let (code, _, err) = run(&[
+            "diff",
+            "ssolint-enabled.toml",
+            "ssolint.toml",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 1, "{format}: {err}");
+        let (code, _, _) = run(&[
+            "diff",
+            "ssolint-enabled.toml",
+            "ssolint.toml",
+            "--format",
+            format,
+            "--expected",
+            "expected.toml",
+        ]);
+        assert_eq!(code, 0, "{format}");
+    }
+}
+
+#[test]
+fn a_missing_directory_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("ssolint.toml");
+    std::fs::write(&cfg, "[workspace]\nverified_domains = [\"acme.com\"]\n").unwrap();
+    let (code, _, err) = run(&["simulate", "--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("give --users FILE or set [simulate] directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lint_gets_counts_and_one_finding_per_rule() {
+    let loaded = ssolint::config::load(&example().join("ssolint.toml")).unwrap();
+    let summary = ssolint::sim::lint_summary(&loaded, None)
+        .unwrap()
+        .expect("a directory is configured");
+    assert_eq!(summary.counts.users, 14);
+    let findings = summary.findings(&loaded, 0);
+    let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
+    assert!(
+        ids.contains(&"sim.locked-out") && ids.contains(&"sim.sso-bypass"),
+        "{ids:?}"
+    );
+    let locked = findings
+        .iter()
+        .find(|f| f.rule.id == "sim.locked-out")
+        .unwrap();
+    assert!(
+        locked.message.contains("3 users") && locked.message.contains("sam@acme.com"),
+        "{}",
+        locked.message
+    );
+    let facts = ssolint::sim::DirectoryFacts::collect(&example().join("users.csv")).unwrap();
+    assert!(facts.groups.contains("Engineering") && facts.domains.contains("eu.acme.com"));
+}
+
+#[test]
+fn every_directory_format_gives_the_same_outcomes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sim/formats");
+    let outcome = |users: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
+            .args(["simulate", "--format", "csv", "--users", users])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{users}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = outcome("users.csv");
+    assert!(csv.contains("ana@acme.com,verified,granted,sso,"), "{csv}");
+    assert!(csv.contains("bo@acme.com,verified,denied,,"), "{csv}");
+    for other in ["users.json", "users.jsonl", "scim-list.json"] {
+        assert_eq!(outcome(other), csv, "{other}");
+    }
 }

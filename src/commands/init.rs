@@ -8,7 +8,7 @@ use crate::rules::input;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn run(_ctx: &Ctx, args: &InitArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
+pub fn run(ctx: &Ctx, args: &InitArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
     let pattern = Pattern::parse(&args.pattern).ok_or_else(|| {
         Fatal::new(
             &input::UNDECODABLE,
@@ -37,11 +37,11 @@ pub fn run(_ctx: &Ctx, args: &InitArgs, out: &mut dyn Write) -> Result<i32, Fata
             } else {
                 target.parent().map(Path::to_path_buf).unwrap_or_default()
             };
-            Some(relative_to(m, &base))
+            Some(idp_from_metadata(ctx, m, relative_to(m, &base))?)
         }
         None => None,
     };
-    let text = template(pattern, metadata.as_deref());
+    let text = template(pattern, metadata.as_ref());
     if to_stdout {
         super::emit(out, &text)?;
         return Ok(0);
@@ -73,6 +73,57 @@ pub fn run(_ctx: &Ctx, args: &InitArgs, out: &mut dyn Write) -> Result<i32, Fata
     Ok(0)
 }
 
+/// What `--idp-metadata` fills in `[saml.idp]`.
+#[derive(Debug, Clone, Default)]
+pub struct IdpFill {
+    /// The path as the configuration names it.
+    pub metadata: String,
+    pub entity_id: Option<String>,
+    pub sso_url: Option<String>,
+    pub vendor: Option<crate::rules::Vendor>,
+}
+
+fn idp_from_metadata(ctx: &Ctx, path: &Path, written: String) -> Result<IdpFill, Fatal> {
+    use crate::saml::view::{self, SamlMessage};
+    let source = crate::lint::read_metadata_text(path, ctx)?;
+    let doc = crate::input::parse_xml(&source, &[])?;
+    let message = view::read(&doc);
+    let SamlMessage::EntityDescriptor(e) = &message else {
+        return Err(Fatal::new(
+            &crate::rules::metadata::NOT_IDP,
+            format!(
+                "--idp-metadata {}: not one IdP's EntityDescriptor",
+                path.display()
+            ),
+        ));
+    };
+    let Some(idp) = &e.idp else {
+        return Err(Fatal::new(
+            &crate::rules::metadata::NOT_IDP,
+            format!(
+                "--idp-metadata {}: the EntityDescriptor has no IDPSSODescriptor (is it the workspace's own SP metadata?)",
+                path.display()
+            ),
+        ));
+    };
+    let by_binding = |suffix: &str| {
+        idp.single_sign_on_services
+            .iter()
+            .find(|ep| {
+                ep.binding
+                    .as_ref()
+                    .is_some_and(|b| b.value.ends_with(suffix))
+            })
+            .and_then(|ep| ep.location.as_ref().map(|l| l.value.clone()))
+    };
+    Ok(IdpFill {
+        metadata: written,
+        entity_id: e.entity_id.as_ref().map(|t| t.value.clone()),
+        sso_url: by_binding(":HTTP-Redirect").or_else(|| by_binding(":HTTP-POST")),
+        vendor: crate::saml::vendor::guess(&message).map(|g| g.vendor),
+    })
+}
+
 /// The metadata path as the configuration should name it: relative to the configuration's
 /// directory when it lies below it, else absolute.
 fn relative_to(file: &Path, base: &Path) -> String {
@@ -97,7 +148,7 @@ fn toml_str(s: &str) -> String {
 }
 
 /// The starter file. Placeholders that must be replaced say `replace`.
-pub fn template(pattern: Pattern, idp_metadata: Option<&str>) -> String {
+pub fn template(pattern: Pattern, idp: Option<&IdpFill>) -> String {
     let (automatic, scim, mode) = pattern.defaults();
     let mut t = String::new();
     t.push_str(&format!(
@@ -167,8 +218,20 @@ pub fn template(pattern: Pattern, idp_metadata: Option<&str>) -> String {
              mappings = [\n  { group = \"ChatGPT Users\", role = \"member\" },\n]\n\n\
              [saml.idp]\n",
         );
-        match idp_metadata {
-            Some(m) => t.push_str(&format!("metadata = {}\n", toml_str(m))),
+        match idp {
+            Some(fill) => {
+                t.push_str(&format!("metadata = {}\n", toml_str(&fill.metadata)));
+                t.push_str("# read from the metadata; lint reports it if the metadata changes\n");
+                if let Some(id) = &fill.entity_id {
+                    t.push_str(&format!("entity_id = {}\n", toml_str(id)));
+                }
+                if let Some(url) = &fill.sso_url {
+                    t.push_str(&format!("sso_url = {}\n", toml_str(url)));
+                }
+                if let Some(v) = fill.vendor {
+                    t.push_str(&format!("vendor = {:?}\n", v.key()));
+                }
+            }
             None => t.push_str(
                 "# replace: the IdP's metadata file, or entity_id + sso_url + certificates\n\
                  # metadata = \"idp-metadata.xml\"\n\
@@ -177,7 +240,9 @@ pub fn template(pattern: Pattern, idp_metadata: Option<&str>) -> String {
                  # certificates = [\"idp-signing.pem\"]\n",
             ),
         }
-        t.push_str("# vendor = \"okta\"                    # okta | entra | google | adfs | onelogin | ping | keycloak | other\n");
+        if idp.is_none_or(|f| f.vendor.is_none()) {
+            t.push_str("# vendor = \"okta\"                    # okta | entra | google | adfs | onelogin | ping | keycloak | other\n");
+        }
     }
     t.push_str(
         "\n[data_controls]                        # hardening guide section 2-3\n\
@@ -216,7 +281,13 @@ mod tests {
     #[test]
     fn starter_files_lint_without_errors_but_the_idp() {
         for p in Pattern::ALL {
-            for meta in [None, Some("idp-metadata.xml")] {
+            let fill = IdpFill {
+                metadata: "idp-metadata.xml".into(),
+                entity_id: Some("http://www.okta.com/exk1".into()),
+                sso_url: Some("https://acme.okta.com/sso".into()),
+                vendor: Some(crate::rules::Vendor::Okta),
+            };
+            for meta in [None, Some(&fill)] {
                 let text = template(p, meta);
                 let l = load_str("ssolint.toml", &text, "toml").unwrap();
                 assert!(l.problems.is_empty(), "{}: {:?}", p.name(), l.problems);

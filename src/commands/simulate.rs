@@ -237,7 +237,7 @@ fn stream_human(
     for (f, _) in workspace_fixes.iter().take(WORKSPACE_FIXES_COUNTED) {
         let n = fix::users_let_in(cfg, asm, f, users)?;
         text.push_str(&format!(
-            "To {}: lets in {n} {}.\n",
+            "Workspace change: {} lets in {n} {}.\n",
             f.describe(""),
             if n == 1 { "user" } else { "users" }
         ));
@@ -341,7 +341,7 @@ fn run_patterns(
             s.push('\n');
             s
         }
-        _ => patterns::render_human(&combos),
+        _ => patterns::render_human(&loaded.config, &combos),
     };
     crate::commands::emit(out, &text)?;
     Ok(0)

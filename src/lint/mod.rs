@@ -3,12 +3,17 @@
 //! the key that decides it, or at the table or file start when a default decides it.
 
 use crate::config::{AuthMode, ExternalInvites, LoadedConfig, Mfa, Protocol};
+use crate::error::Fatal;
 use crate::findings::{FileId, Finding};
+use crate::report::Report;
 use crate::rules::{config as rule, Rule};
+use crate::source::{SourceFile, Span};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 
 pub mod certs;
+pub mod directory;
+pub mod metadata;
 
 /// The simulation's ambiguity switches and their values (SIMULATION.md).
 pub const ASSUMPTIONS: &[(&str, &[&str])] = &[
@@ -72,6 +77,228 @@ pub fn lint_config(
     file: FileId,
     now: DateTime<Utc>,
 ) -> (Vec<Finding>, Vec<&'static Rule>) {
+    lint_with(loaded, file, now, None)
+}
+
+/// What the configuration lint reads besides the configuration.
+pub struct Options<'a> {
+    pub now: DateTime<Utc>,
+    /// `--users`; else `[simulate] directory`.
+    pub users: Option<&'a Path>,
+    /// `--response`: a current SAML response, for the rotation and issuer cross-checks.
+    pub response: Option<&'a Path>,
+    pub ctx: &'a crate::cli::Ctx,
+}
+
+/// Lint the configuration and everything it references (IdP metadata, certificates, JWKS,
+/// the directory and a simulation over it) into `report`.
+pub fn lint(loaded: &LoadedConfig, report: &mut Report, opts: &Options) -> Result<(), Fatal> {
+    let file = report.add_file(loaded.source.clone());
+    let users = match opts.users {
+        Some(p) => Some(p.to_path_buf()),
+        None => loaded
+            .config
+            .simulate
+            .directory
+            .as_ref()
+            .map(|d| loaded.resolve(d))
+            .filter(|p| p.is_file()),
+    };
+    let facts = match &users {
+        Some(p) => Some((
+            directory::read(p, &loaded.config.provisioning.scim_groups)?,
+            p.display().to_string(),
+        )),
+        None => None,
+    };
+    let (findings, mut evaluated) = lint_with(
+        loaded,
+        file,
+        opts.now,
+        facts.as_ref().map(|(f, name)| (f, name.as_str())),
+    );
+    report.findings.extend(findings);
+    if let Some(p) = &users {
+        // A bad `[simulate].assume` is already a finding; the simulation needs valid ones.
+        if let Ok(asm) = crate::sim::Assumptions::resolve(&loaded.config.simulate.assume, &[]) {
+            let summary = crate::sim::summarize(loaded, &asm, p)?;
+            report.findings.extend(summary.findings(loaded, file));
+            evaluated.extend(crate::rules::sim::RULES.iter().copied());
+        }
+    }
+    idp_metadata(loaded, report, file, opts, &mut evaluated)?;
+    report.evaluated = evaluated;
+    Ok(())
+}
+
+/// Read a metadata file as text: capped, UTF-8 (a BOM is dropped).
+pub fn read_metadata_text(path: &Path, ctx: &crate::cli::Ctx) -> Result<SourceFile, Fatal> {
+    let raw = crate::input::read_capped(Some(path), ctx, crate::input::MAX_METADATA_INPUT)?;
+    let bytes = raw
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&raw.bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Fatal::new(
+            &crate::rules::input::NOT_UTF8,
+            format!("{}: not UTF-8 (byte {})", raw.label, e.valid_up_to()),
+        )
+    })?;
+    Ok(SourceFile::new(raw.label.clone(), text))
+}
+
+/// `[saml.idp] metadata`: lint it as one IdP's metadata and compare it with the
+/// configuration (and with `--response`).
+fn idp_metadata(
+    loaded: &LoadedConfig,
+    report: &mut Report,
+    file: FileId,
+    opts: &Options,
+    evaluated: &mut Vec<&'static Rule>,
+) -> Result<(), Fatal> {
+    let Some(name) = &loaded.config.saml.idp.metadata else {
+        return Ok(());
+    };
+    let path = loaded.resolve(name);
+    if !path.is_file() {
+        return Ok(()); // config.file-missing
+    }
+    evaluated.extend(metadata::rules());
+    let source = read_metadata_text(&path, opts.ctx)?;
+    let mfile = report.add_file(source.clone());
+    let doc = match crate::xml::Document::parse(&source.text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            report.push(
+                Finding::new(
+                    &crate::rules::metadata::MALFORMED,
+                    format!("the IdP metadata cannot be parsed: {}", e.message),
+                )
+                .at(mfile, Span::new(e.offset, e.offset))
+                .element("saml.idp.metadata"),
+            );
+            return Ok(());
+        }
+    };
+    if report.vendor.is_none() {
+        report.vendor =
+            crate::saml::vendor::guess(&crate::saml::view::read(&doc)).map(|g| g.vendor);
+    }
+    let ml = metadata::MetadataLint {
+        doc: &doc,
+        file: mfile,
+        now: opts.now,
+        warn_within: expiry_warning(loaded),
+    };
+    let (mut findings, facts) = ml.run(true);
+    if let (Some(configured), Some((entity_id, span))) =
+        (&loaded.config.saml.idp.entity_id, &facts.entity_id)
+    {
+        if configured != entity_id {
+            let key = "saml.idp.entity_id";
+            findings.push(
+                Finding::new(
+                    &rule::ENTITY_ID_MISMATCH,
+                    format!(
+                        "`{key}` is {configured:?} but the metadata's entityID is {entity_id:?}"
+                    ),
+                )
+                .at(file, loaded.span(key))
+                .element(key)
+                .expected(entity_id.clone())
+                .found(configured.clone())
+                .label(mfile, *span, "the metadata's entityID"),
+            );
+        }
+    }
+    if let Some(resp) = opts.response {
+        response_cross_checks(resp, opts.ctx, mfile, &facts, &mut findings)?;
+    }
+    report.findings.extend(findings);
+    Ok(())
+}
+
+/// `--response`: which metadata certificate signs today's responses, and whether the
+/// response's Issuer is the metadata's entityID.
+fn response_cross_checks(
+    path: &Path,
+    ctx: &crate::cli::Ctx,
+    mfile: FileId,
+    facts: &metadata::MetadataFacts,
+    findings: &mut Vec<Finding>,
+) -> Result<(), Fatal> {
+    let input = crate::input::load(Some(path), ctx)?;
+    let Some(doc) = input.message().and_then(|m| m.xml()) else {
+        return Err(Fatal::new(
+            &crate::rules::input::UNDECODABLE,
+            format!("--response {}: not a SAML message", path.display()),
+        ));
+    };
+    let keys: Vec<_> = facts
+        .signing_certs
+        .iter()
+        .map(|c| c.public_key().ok())
+        .collect();
+    let signer = crate::saml::signature::find_all(doc)
+        .into_iter()
+        .map(|s| crate::saml::dsig::verify_one(doc, s, &keys))
+        .find_map(|c| match c.key {
+            Some(crate::saml::dsig::KeyOrigin::Trusted(i)) if c.cryptographically_valid() => {
+                Some(i)
+            }
+            _ => None,
+        });
+    let note = match signer.and_then(|i| facts.signing_certs.get(i).map(|c| (i, c))) {
+        Some((i, c)) => format!(
+            "the response {} is signed by signing certificate {} of the metadata ({}, valid until {})",
+            path.display(),
+            i + 1,
+            c.info.subject,
+            c.info.not_after.map_or("?".into(), |t| t.date_naive().to_string())
+        ),
+        None => format!(
+            "the response {} is not signed by any of the metadata's signing certificates",
+            path.display()
+        ),
+    };
+    for f in findings.iter_mut() {
+        if f.rule.id == crate::rules::metadata::MULTIPLE_SIGNING_CERTS.id {
+            f.hint = Some(note.clone());
+        }
+    }
+    let issuer = match crate::saml::view::read(doc) {
+        crate::saml::view::SamlMessage::Response(r) => {
+            r.issuer.map(|i| i.value.value).or_else(|| {
+                r.assertions
+                    .first()
+                    .and_then(|a| a.issuer.clone())
+                    .map(|i| i.value.value)
+            })
+        }
+        crate::saml::view::SamlMessage::Assertion(a) => a.issuer.map(|i| i.value.value),
+        _ => None,
+    };
+    if let (Some(issuer), Some((entity_id, span))) = (issuer, &facts.entity_id) {
+        if &issuer != entity_id {
+            findings.push(Finding::new(
+                &crate::rules::metadata::ENTITY_ID_MISMATCH,
+                format!("the metadata's entityID is {entity_id:?} but the response's Issuer is {issuer:?}"),
+            )
+            .at(mfile, *span)
+            .element("EntityDescriptor/@entityID")
+            .expected(issuer.clone())
+            .found(entity_id.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn lint_with(
+    loaded: &LoadedConfig,
+    file: FileId,
+    now: DateTime<Utc>,
+    dir: Option<(&directory::Facts, &str)>,
+) -> (Vec<Finding>, Vec<&'static Rule>) {
     let mut l = Lint {
         loaded,
         file,
@@ -83,11 +310,14 @@ pub fn lint_config(
     values(&mut l);
     domains(&mut l);
     sso(&mut l);
-    saml(&mut l);
+    saml(&mut l, dir.map(|d| d.0));
     provisioning(&mut l);
     roles(&mut l);
     ip_allowlist(&mut l);
     data_controls(&mut l);
+    if let Some((facts, name)) = dir {
+        directory::check(&mut l, facts, name);
+    }
     let mut evaluated = rule::RULES.to_vec();
     evaluated.extend_from_slice(certs::RULES);
     (l.out, evaluated)
@@ -485,7 +715,7 @@ const EMAIL_FORMATS: &[&str] = &[
     "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
 ];
 
-fn saml(l: &mut Lint) {
+fn saml(l: &mut Lint, dir: Option<&directory::Facts>) {
     let c = &l.loaded.config;
     let sp = &c.saml.sp;
     if let Some(acs) = &sp.acs_url {
@@ -573,14 +803,31 @@ fn saml(l: &mut Lint) {
             }
         }
     }
-    let scim_groups = &c.provisioning.scim_groups;
+    // The groups known to reach the workspace: SCIM's, and the directory's.
+    let scim_groups: &[String] = if c.scim() {
+        &c.provisioning.scim_groups
+    } else {
+        &[]
+    };
+    let known: Vec<&str> = scim_groups
+        .iter()
+        .map(String::as_str)
+        .chain(
+            dir.into_iter()
+                .flat_map(|d| d.groups.iter().map(String::as_str)),
+        )
+        .collect();
     for (i, m) in groups.mappings.iter().enumerate() {
         let path = format!("saml.groups.mappings[{i}].group");
-        let problem = if c.scim() && !scim_groups.is_empty() && !scim_groups.contains(&m.group) {
-            let near =
-                crate::config::load::closest(&m.group, scim_groups.iter().map(String::as_str));
+        let problem = if !known.is_empty() && !known.contains(&m.group.as_str()) {
+            let near = crate::config::load::closest(&m.group, known.iter().copied());
+            let whom = if dir.is_some() {
+                "neither in `provisioning.scim_groups` nor in the directory"
+            } else {
+                "not in `provisioning.scim_groups`, so SCIM never brings its members in"
+            };
             Some((
-                format!("group {:?} is not in `provisioning.scim_groups`, so SCIM never brings its members in", m.group),
+                format!("group {:?} is {whom}", m.group),
                 near.map(|n| format!("did you mean {n:?}?")),
             ))
         } else if filter.as_ref().is_some_and(|re| !re.is_match(&m.group)) {

@@ -419,6 +419,63 @@ pub static APPS_ENABLED: Rule = Rule {
     ..Rule::BLANK
 };
 
+// ---- cross-checks against the directory ----
+
+pub static SUBDOMAIN_UNVERIFIED: Rule = Rule {
+    id: "config.subdomain-unverified",
+    severity: Severity::Warning,
+    summary: "Directory users are on a subdomain of a verified domain that is not verified itself",
+    why: "Verified domains are exact names: verifying acme.com does not verify eu.acme.com. Users on the subdomain are not covered by SSO (seed 004: users whose e-mail does not match a verified domain keep password and social login), so they bypass the IdP even when SSO is enforced.",
+    fix: "Verify the subdomain as well (Identity & Provisioning → Domains) and add it to `workspace.verified_domains`.",
+    controls: SSO_CONTROLS,
+    source: "seed 004 (Domain verification; Authentication); SIMULATION.md (verified domains are exact names)",
+    ..Rule::BLANK
+};
+
+pub static GROUP_FILTER_MATCHES_NOTHING: Rule = Rule {
+    id: "config.group-filter-matches-nothing",
+    severity: Severity::Warning,
+    summary: "The group filter matches none of the directory's groups",
+    why: "Groups that do not match the filter are ignored, so a filter that matches nothing drops every group: no role mapping ever applies and group-based checks see empty lists. Usually a case or prefix mistake (`^ChatGPT ` against `chatgpt-users`).",
+    fix: "Adjust `[saml.groups] filter` to the group names the IdP really sends (the finding lists some), or remove it.",
+    source: "CONFIG.md ([saml.groups] filter)",
+    ..Rule::BLANK
+};
+
+pub static SCIM_GROUP_UNKNOWN: Rule = Rule {
+    id: "config.scim-group-unknown",
+    severity: Severity::Warning,
+    summary: "A SCIM group has no member in the directory",
+    why: "SCIM provisions the members of the listed IdP groups (seed 004). A group nobody in the directory belongs to is usually misspelt or renamed, so the people meant to be provisioned through it are not.",
+    fix: "Use the group's exact name as the IdP shows it (the hint names the nearest group found), or remove it from `provisioning.scim_groups`.",
+    source: "seed 004 (Directory Sync via SCIM)",
+    ..Rule::BLANK
+};
+
+pub static SCIM_UNVERIFIED_DOMAINS: Rule = Rule {
+    id: "config.scim-unverified-domains",
+    severity: Severity::Warning,
+    summary: "SCIM provisions users on unverified domains, who never get SSO",
+    why: "SCIM invites anyone in the synced groups, but SSO applies only to verified domains: these users sign in with password or social login and bypass the IdP (SIMULATION.md ambiguity A1; seed 004 Authentication).",
+    fix: "Verify their domains, or remove them from the synced groups and invite them deliberately.",
+    source: "seed 004 (Authentication); SIMULATION.md (A1)",
+    ..Rule::BLANK
+};
+
+pub static ENTITY_ID_MISMATCH: Rule = Rule {
+    id: "config.entity-id-mismatch",
+    severity: Severity::Error,
+    summary: "`[saml.idp] entity_id` differs from the metadata's entityID",
+    why: "The IdP entity id is what response Issuers are checked against. When the configuration and the metadata it names disagree, one of them belongs to another app or tenant, and `check` would accept or reject responses depending on which one it read.",
+    fix: "Remove `entity_id` and let the metadata decide, or point `metadata` at the right IdP's file.",
+    vendor_fixes: &[
+        (Vendor::Okta, "Okta's IdP entity id is `http://www.okta.com/<app id>`: each app has its own; take the metadata of the ChatGPT app."),
+        (Vendor::Entra, "Entra's entity id is `https://sts.windows.net/<tenant id>/`: check the tenant id."),
+    ],
+    source: "SAML core §2.2.5 (Issuer); SAML metadata §2.3.2 (entityID)",
+    ..Rule::BLANK
+};
+
 pub static RULES: &[&Rule] = &[
     &UNKNOWN_KEY,
     &INVALID_VALUE,
@@ -451,4 +508,9 @@ pub static RULES: &[&Rule] = &[
     &RETENTION_INDEFINITE,
     &THIRD_PARTY_GPTS_ENABLED,
     &APPS_ENABLED,
+    &ENTITY_ID_MISMATCH,
+    &SUBDOMAIN_UNVERIFIED,
+    &GROUP_FILTER_MATCHES_NOTHING,
+    &SCIM_GROUP_UNKNOWN,
+    &SCIM_UNVERIFIED_DOMAINS,
 ];

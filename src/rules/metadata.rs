@@ -73,10 +73,131 @@ pub static SHA1_CERTIFICATE: Rule = Rule {
     ..Rule::BLANK
 };
 
+pub static MALFORMED: Rule = Rule {
+    id: "metadata.malformed",
+    severity: Severity::Error,
+    summary: "The file is not usable SAML metadata",
+    why: "The IdP's metadata is where the workspace's trust comes from: its signing certificates, entity id and endpoints. A document that is not an EntityDescriptor or EntitiesDescriptor, or holds unreadable certificates or dates, cannot provide them.",
+    fix: "Download the metadata again from the IdP (the XML document, not the HTML page around it).",
+    source: "SAML metadata §2.3 (EntityDescriptor, EntitiesDescriptor)",
+    ..Rule::BLANK
+};
+
+pub static NOT_IDP: Rule = Rule {
+    id: "metadata.not-idp",
+    severity: Severity::Error,
+    summary: "The metadata describes no identity provider",
+    why: "The workspace's IdP metadata must carry an IDPSSODescriptor (signing keys and SSO endpoints). A service provider's metadata, often the workspace's own SP metadata pasted by mistake, has none.",
+    fix: "Use the IdP's metadata (downloaded from the IdP's SAML app), not the workspace's SP metadata.",
+    source: "SAML metadata §2.4.3 (IDPSSODescriptor)",
+    ..Rule::BLANK
+};
+
+pub static NO_SIGNING_CERT: Rule = Rule {
+    id: "metadata.no-signing-cert",
+    severity: Severity::Error,
+    summary: "The IdP publishes no signing certificate",
+    why: "Responses are trusted only when they verify against a certificate from the metadata. Without a KeyDescriptor for signing (use=\"signing\" or no use), no response can be verified.",
+    fix: "Export the metadata again with the signing certificate, or give the certificate in `[saml.idp] certificates`.",
+    source: "SAML metadata §2.4.1.1 (KeyDescriptor)",
+    ..Rule::BLANK
+};
+
+pub static MULTIPLE_SIGNING_CERTS: Rule = Rule {
+    id: "metadata.multiple-signing-certs",
+    severity: Severity::Info,
+    summary: "Several signing certificates: a rotation is in progress",
+    why: "IdPs publish the next signing certificate beside the current one while rotating. The workspace must trust the one that signs today's responses; after the IdP switches, the other. Configuring only the new one too early, or the old one too long, breaks logins.",
+    fix: "Keep both in the workspace during the rotation; once responses are signed by the new certificate, remove the old one from the IdP and the configuration.",
+    source: "SAML metadata §2.4.1.1; SAML metadata interoperability profile §2.5 (key rollover)",
+    ..Rule::BLANK
+};
+
+pub static NO_SSO_ENDPOINT: Rule = Rule {
+    id: "metadata.no-sso-endpoint",
+    severity: Severity::Error,
+    summary: "No SingleSignOnService for the HTTP-Redirect or HTTP-POST binding",
+    why: "Web browser SSO sends the AuthnRequest with the HTTP-Redirect or HTTP-POST binding. An IdP that lists only SOAP or Artifact endpoints (or none) cannot be used for SP-initiated login.",
+    fix: "Enable the HTTP-Redirect (or HTTP-POST) SSO binding in the IdP and export the metadata again.",
+    source: "SAML profiles §4.1.3.3; SAML metadata §2.4.3",
+    ..Rule::BLANK
+};
+
+pub static INSECURE_ENDPOINT: Rule = Rule {
+    id: "metadata.insecure-endpoint",
+    severity: Severity::Error,
+    summary: "A metadata endpoint uses http://",
+    why: "Assertions and logout messages sent over plain HTTP can be read and replayed by anyone on the path; SAML web SSO requires TLS for its endpoints.",
+    fix: "Publish https:// endpoints in the IdP and export the metadata again.",
+    source: "SAML profiles §4.1.6 (use of SSL 3.0 or TLS 1.0); SAML security considerations §5",
+    ..Rule::BLANK
+};
+
+pub static VALID_UNTIL_PASSED: Rule = Rule {
+    id: "metadata.valid-until-passed",
+    severity: Severity::Error,
+    summary: "The metadata's validUntil has passed",
+    why: "validUntil says when relying parties must stop using the metadata. Past it, strict SPs refuse the IdP, and a federation aggregate past it is stale: keys may have been revoked since.",
+    fix: "Download current metadata (federations republish aggregates daily).",
+    source: "SAML metadata §2.3.1 (validUntil)",
+    ..Rule::BLANK
+};
+
+pub static DUPLICATE_ENTITY_ID: Rule = Rule {
+    id: "metadata.duplicate-entity-id",
+    severity: Severity::Error,
+    summary: "An aggregate holds two entities with the same entityID",
+    why: "Consumers look entities up by entityID. With two, which keys and endpoints are used depends on the consumer: an attacker who can add an entity to the aggregate can shadow a real IdP.",
+    fix: "Report it to the federation operator; remove the stale or rogue entry.",
+    source: "SAML metadata §2.3.2 (entityID uniqueness)",
+    ..Rule::BLANK
+};
+
+pub static ENTITY_ID_MISMATCH: Rule = Rule {
+    id: "metadata.entity-id-mismatch",
+    severity: Severity::Error,
+    summary: "The metadata's entityID is not the Issuer of the IdP's responses",
+    why: "Responses are matched to the IdP by Issuer; when the metadata's entityID differs from the Issuer the IdP really sends (`lint --response`), every response fails the issuer check, usually because the metadata belongs to another app or tenant.",
+    fix: "Download the metadata of the SAML app that issued the response.",
+    source: "SAML core §2.2.5 (Issuer); SAML metadata §2.3.2",
+    ..Rule::BLANK
+};
+
+pub static SIGNATURE_INVALID: Rule = Rule {
+    id: "metadata.signature-invalid",
+    severity: Severity::Error,
+    summary: "The metadata's signature does not verify against the given signer certificate",
+    why: "Federation aggregates are trusted because the federation operator signs them; keys and endpoints in an aggregate whose signature fails (changed after signing, or signed by someone else) must not be used.",
+    fix: "Download the aggregate again and check that `--metadata-signer` is the federation's current signing certificate (published on its website).",
+    source: "SAML metadata §3 (signature processing); XML-DSig core §3.2",
+    ..Rule::BLANK
+};
+
+pub static UNSIGNED: Rule = Rule {
+    id: "metadata.unsigned",
+    severity: Severity::Error,
+    summary: "The metadata is not signed, but a signer certificate was given",
+    why: "With `--metadata-signer` the aggregate is expected to carry the operator's signature on its root element; without one, anyone on the download path could have changed the keys it lists.",
+    fix: "Use the signed aggregate URL of the federation (not an unsigned preview), or drop `--metadata-signer` for a file you trust by other means.",
+    source: "SAML metadata §3; SAML metadata interoperability profile §2.1",
+    ..Rule::BLANK
+};
+
 pub static RULES: &[&Rule] = &[
     &CERT_EXPIRED,
     &CERT_EXPIRING,
     &CERT_NOT_YET_VALID,
     &WEAK_KEY,
     &SHA1_CERTIFICATE,
+    &MALFORMED,
+    &NOT_IDP,
+    &ENTITY_ID_MISMATCH,
+    &NO_SIGNING_CERT,
+    &MULTIPLE_SIGNING_CERTS,
+    &NO_SSO_ENDPOINT,
+    &INSECURE_ENDPOINT,
+    &VALID_UNTIL_PASSED,
+    &DUPLICATE_ENTITY_ID,
+    &SIGNATURE_INVALID,
+    &UNSIGNED,
 ];

@@ -149,12 +149,12 @@ impl Counts {
             let mut s = format!("{} will be prompted to migrate", self.migration_prompts);
             if self.plus_cancelled > 0 {
                 s.push_str(&format!(
-                    ", {} of them Plus {} whose subscription is cancelled",
+                    ", {} of them {} whose subscription is cancelled",
                     self.plus_cancelled,
                     if self.plus_cancelled == 1 {
-                        "subscriber"
+                        "a Plus subscriber"
                     } else {
-                        "subscribers"
+                        "Plus subscribers"
                     }
                 ));
             }
@@ -164,7 +164,7 @@ impl Counts {
         if self.kept_both > 0 {
             out.push(format!(
                 "{} {} their personal account beside the workspace.",
-                self.kept_both,
+                users(self.kept_both),
                 if self.kept_both == 1 { "keeps" } else { "keep" }
             ));
         }

@@ -324,3 +324,50 @@ impl Expected {
             .and_then(|e| e.reason.as_deref())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::directory::DirectoryReader;
+    use crate::sim::{evaluate, Assumptions};
+
+    #[test]
+    fn enforcing_sso_flips_by_r_a3_and_expected_entries_match_by_rule() {
+        let text = "email,workspace_state,invite_source,has_password,social,idp_status,idp_assigned,idp_email\na@acme.com,member,manual,false,google,active,false,\n";
+        let u = DirectoryReader::from_reader(
+            "t.csv",
+            Box::new(std::io::Cursor::new(text.to_string())),
+            false,
+        )
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+        let cfg = |mode: &str| -> crate::config::Config {
+            toml::from_str(&format!("[workspace]\nverified_domains = [\"acme.com\"]\n[authentication]\nmode = \"{mode}\"\n")).unwrap()
+        };
+        let a = Assumptions::default();
+        let before = evaluate(&cfg("sso_enabled"), &a, &u);
+        let after = evaluate(&cfg("sso_enforced"), &a, &u);
+        assert!(changes(&before, &before).is_empty());
+        let list = changes(&before, &after);
+        assert_eq!(list[0], Change::Access(Access::Granted, Access::Denied));
+        assert_eq!(flipped_by(&before, &after), "R-A3");
+        let (found, gate) = findings(&before, &after);
+        assert!(
+            gate && found.contains(SimFinding::AccessLost) && found.contains(SimFinding::LockedOut)
+        );
+        let expected = Expected {
+            entries: vec![ExpectedEntry {
+                email: None,
+                rule: Some("R-A3".into()),
+                reason: Some("cut-over".into()),
+            }],
+        };
+        assert_eq!(
+            expected.reason_for("a@acme.com", "R-A3", found),
+            Some("cut-over")
+        );
+        assert_eq!(expected.reason_for("a@acme.com", "R-A5", Set::EMPTY), None);
+    }
+}

@@ -107,6 +107,10 @@ named_enum! {
     }
 }
 
+/// A JSON array or ListResponse is parsed whole; past this size, CSV or JSONL (streamed) is
+/// the way.
+const MAX_JSON_DOCUMENT: u64 = 512 << 20;
+
 /// A raw value before interpretation: a CSV cell or a JSON member.
 enum Raw<'a> {
     Missing,
@@ -235,6 +239,16 @@ fn parse_social<'a>(items: impl Iterator<Item = &'a str>) -> Result<SocialSet, S
         );
     }
     Ok(set)
+}
+
+/// A known field that an unknown column name is probably a misspelling of. Other columns
+/// (names, departments) are ignored.
+fn near_field(name: &str) -> Option<Field> {
+    let normal = name.to_ascii_lowercase().replace(['-', ' '], "_");
+    Field::ALL
+        .iter()
+        .copied()
+        .find(|f| normal == f.name() || strsim::jaro_winkler(&normal, f.name()) > 0.93)
 }
 
 /// Column positions of a CSV header.
@@ -368,6 +382,16 @@ impl DirectoryReader {
                 email = Some(i);
             } else if let Some(f) = Field::parse(name) {
                 fields.push((f, i));
+            } else if let Some(f) = near_field(name) {
+                // A misspelt column would silently make every user unknown.
+                return Err(Fatal::new(
+                    &input::UNDECODABLE,
+                    format!(
+                        "{path}:1: column {} `{name}` is not a directory field; did you mean `{}`?",
+                        i + 1,
+                        f.name()
+                    ),
+                ));
             }
         }
         let Some(email) = email else {
@@ -385,14 +409,17 @@ impl DirectoryReader {
         })
     }
 
-    fn whole_json(
-        path: &str,
-        mut source: Box<dyn BufRead>,
-        mut text: String,
-    ) -> Result<Inner, Fatal> {
+    fn whole_json(path: &str, source: Box<dyn BufRead>, mut text: String) -> Result<Inner, Fatal> {
         source
+            .take(MAX_JSON_DOCUMENT + 1)
             .read_to_string(&mut text)
             .map_err(|e| not_utf8_or_io(path, 0, e))?;
+        if text.len() as u64 > MAX_JSON_DOCUMENT {
+            return Err(Fatal::new(
+                &input::TOO_LARGE,
+                format!("{path}: a JSON directory document is read whole and this one is over {} MiB; use CSV or JSONL, which are streamed", MAX_JSON_DOCUMENT >> 20),
+            ));
+        }
         let value = crate::json::parse(&text).map_err(|e| {
             Fatal::new(
                 e.rule(),
@@ -748,6 +775,13 @@ mod tests {
             .message
             .contains("no `email` column"));
         assert!(read("email,has_password\na@x.com,yes\n").is_err());
+        let e = read("email,workspace-state\na@x.com,member\n").unwrap_err();
+        assert!(
+            e.message.contains("did you mean `workspace_state`"),
+            "{}",
+            e.message
+        );
+        assert!(read("email,department,name\na@x.com,IT,Ana\n").is_ok());
     }
 
     #[test]

@@ -166,3 +166,92 @@ pub fn users_let_in(
     }
     Ok(n)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "email,groups,workspace_state,invite_source,personal_account,has_password,social,idp_status,idp_assigned,idp_email,role,new_account\n";
+
+    fn user(row: &str) -> DirectoryUser {
+        let text = format!("{HEADER}{row}\n");
+        let mut r =
+            DirectoryReader::from_reader("t.csv", Box::new(std::io::Cursor::new(text)), false)
+                .unwrap();
+        r.next().unwrap().unwrap()
+    }
+
+    fn cfg(extra: &str) -> Config {
+        toml::from_str(&format!(
+            "[workspace]\nverified_domains = [\"acme.com\"]\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    fn fix_for(c: &Config, row: &str) -> Option<FixKind> {
+        let u = user(row);
+        let a = Assumptions::default();
+        let o = evaluate(c, &a, &u);
+        smallest_fix(c, &a, &u, &o).map(|f| f.kind)
+    }
+
+    #[test]
+    fn the_smallest_change_is_chosen() {
+        let enforced = cfg("[authentication]\nmode = \"sso_enforced\"\n");
+        assert_eq!(
+            fix_for(
+                &enforced,
+                "a@acme.com,,member,manual,none,true,,active,false,,member,false"
+            ),
+            Some(FixKind::AssignIdpApp)
+        );
+        assert_eq!(
+            fix_for(
+                &enforced,
+                "a@acme.com,,member,manual,none,true,,active,true,b@acme.com,member,false"
+            ),
+            Some(FixKind::FixIdpEmail)
+        );
+        assert_eq!(
+            fix_for(
+                &enforced,
+                "a@acme.com,,member,manual,none,true,,disabled,false,,member,false"
+            ),
+            Some(FixKind::IdpAccountFixes)
+        );
+        let api_off = cfg("[authentication]\nmode = \"sso_enabled\"\napi_platform_sso = false\n");
+        assert_eq!(
+            fix_for(
+                &api_off,
+                "a@acme.com,,invited,manual,none,true,,active,true,,member,false"
+            ),
+            Some(FixKind::EnableApiPlatformSso)
+        );
+        let blocked = cfg(
+            "external_invites = \"blocked\"\n[provisioning]\nscim = true\nscim_groups = [\"G\"]\n",
+        );
+        assert_eq!(
+            fix_for(
+                &blocked,
+                "a@eu.acme.com,G,none,,none,true,,active,true,,member,false"
+            ),
+            Some(FixKind::VerifyDomain)
+        );
+        assert_eq!(
+            fix_for(
+                &blocked,
+                "a@acme.com,,removed,scim,none,true,,active,true,,member,false"
+            ),
+            None,
+            "removed on purpose"
+        );
+        assert_eq!(
+            fix_for(
+                &blocked,
+                "a@acme.com,Other,none,,none,true,,active,true,,member,false"
+            ),
+            None,
+            "a verified user nobody provisioned needs no fix"
+        );
+    }
+}

@@ -103,3 +103,17 @@ pub fn summarize(
     }
     Ok(SimSummary { counts })
 }
+
+/// `lint`'s cross-check: the simulation under the configuration's own `[simulate].assume`,
+/// over `users` or `[simulate].directory`; `None` when there is no directory to read.
+pub fn lint_summary(
+    loaded: &LoadedConfig,
+    users: Option<&Path>,
+) -> Result<Option<SimSummary>, Fatal> {
+    if users.is_none() && loaded.config.simulate.directory.is_none() {
+        return Ok(None);
+    }
+    let assumptions = Assumptions::resolve(&loaded.config.simulate.assume, &[])?;
+    let path = directory_path(loaded, users)?;
+    summarize(loaded, &assumptions, &path).map(Some)
+}

@@ -531,11 +531,19 @@ pub fn evaluate_traced(
                             return o.deny(&R_P6, Lockout::None);
                         }
                         t.note(&R_P5, || "in a synced IdP group: SCIM invites them".into());
-                        t.note(&R_P7, || {
-                            "a first SCIM invite: an invitation e-mail is sent".into()
-                        });
+                        // invite_source = scim on a non-member: SCIM provisioned them before.
+                        if u.invite_source == Some(InviteSource::Scim) {
+                            t.note_tag(&R_P7, Tag::I, || {
+                                "SCIM provisioned them before: a re-add is silent".into()
+                            });
+                            o.invite_email = InviteEmail::Silent;
+                        } else {
+                            t.note(&R_P7, || {
+                                "a first SCIM invite: an invitation e-mail is sent".into()
+                            });
+                            o.invite_email = InviteEmail::Sent;
+                        }
                         o.provisioned_by = ProvisionedBy::Scim;
-                        o.invite_email = InviteEmail::Sent;
                         cohort = Some(Cohort::ScimInvite);
                     }
                     Some(false) => t.note(&R_P5, || {
@@ -604,7 +612,14 @@ pub fn evaluate_traced(
         && !avail.unknown.contains(Method::Sso)
     {
         t.note(&R_A7, || {
-            "the IdP account is not active or not assigned to the ChatGPT app: no IdP login".into()
+            let mut why = Vec::new();
+            if let Some(status) = u.idp_status.filter(|s| *s != IdpStatus::Active) {
+                why.push(format!("the IdP account is {}", status.name()));
+            }
+            if u.idp_assigned == Some(false) {
+                why.push("the ChatGPT app is not assigned to them in the IdP".to_string());
+            }
+            format!("no IdP login: {}", why.join(" and "))
         });
     }
 

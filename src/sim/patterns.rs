@@ -122,7 +122,7 @@ pub fn run(base: &Config, asm: &Assumptions, users: &Path) -> Result<Vec<Combina
 }
 
 /// The human matrix.
-pub fn render_human(combos: &[Combination]) -> String {
+pub fn render_human(base: &Config, combos: &[Combination]) -> String {
     let mut out = format!(
         "{:<10} {:<13} {:<8} {:>7} {:>7} {:>6} {:>7} {:>7} {:>8} {:>6}  PATTERN\n",
         "PROVISION",
@@ -157,6 +157,11 @@ pub fn render_human(combos: &[Combination]) -> String {
         ));
     }
     out.push_str("\nLOCKOUT = locked out after migration; MIGRATE = migration prompts; BYPASS = SSO bypasses.\n");
+    if base.provisioning.scim_groups.is_empty() {
+        out.push_str(
+            "No provisioning.scim_groups are configured, so the scim rows invite nobody new.\n",
+        );
+    }
     let mut seen: Vec<&str> = Vec::new();
     for c in combos {
         if let Some(p) = c.pattern {

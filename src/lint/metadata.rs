@@ -1,0 +1,291 @@
+//! `metadata.*`: IdP metadata (one EntityDescriptor) and federation aggregates
+//! (EntitiesDescriptor), read through the SAML view of the positioned tree.
+
+use super::certs::{self, CertSite};
+use crate::findings::{FileId, Finding};
+use crate::rules::{metadata as rule, Rule};
+use crate::saml::view::{self, EntityDescriptor, SamlMessage};
+use crate::x509::Certificate;
+use crate::xml::Document;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+const POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+const REDIRECT: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+
+/// What a metadata lint needs besides the document.
+pub struct MetadataLint<'a> {
+    pub doc: &'a Document,
+    pub file: FileId,
+    pub now: DateTime<Utc>,
+    /// `metadata.cert-expiring` window.
+    pub warn_within: Duration,
+}
+
+/// The metadata's IdP entity (for the configuration's cross-checks), when it is one.
+pub struct MetadataFacts {
+    pub entity_id: Option<(String, crate::source::Span)>,
+    /// Parsed signing certificates of the IdP role, in document order.
+    pub signing_certs: Vec<Certificate>,
+}
+
+/// Every rule `lint_metadata` evaluates.
+pub fn rules() -> Vec<&'static Rule> {
+    let mut v: Vec<&'static Rule> = vec![
+        &rule::MALFORMED,
+        &rule::NOT_IDP,
+        &rule::NO_SIGNING_CERT,
+        &rule::MULTIPLE_SIGNING_CERTS,
+        &rule::NO_SSO_ENDPOINT,
+        &rule::INSECURE_ENDPOINT,
+        &rule::VALID_UNTIL_PASSED,
+        &rule::DUPLICATE_ENTITY_ID,
+    ];
+    v.extend_from_slice(certs::RULES);
+    v
+}
+
+impl MetadataLint<'_> {
+    fn at(&self, r: &'static Rule, node: crate::xml::NodeId, msg: impl Into<String>) -> Finding {
+        // The start tag: an element's whole span can be the rest of the document.
+        let span = self
+            .doc
+            .element(node)
+            .map_or_else(|| self.doc.span(node), |e| e.start_tag);
+        Finding::new(r, msg)
+            .at(self.file, span)
+            .element(self.doc.path(node))
+    }
+
+    /// Lint the document. `single_idp`: it is meant to be one IdP's metadata (not an
+    /// aggregate), so an entity without an IDPSSODescriptor is an error.
+    pub fn run(&self, single_idp: bool) -> (Vec<Finding>, MetadataFacts) {
+        let mut out = Vec::new();
+        let mut facts = MetadataFacts {
+            entity_id: None,
+            signing_certs: Vec::new(),
+        };
+        match view::read(self.doc) {
+            SamlMessage::EntityDescriptor(e) => {
+                if e.idp.is_none() && single_idp {
+                    let what = if e.sp.is_some() {
+                        "a service provider's metadata (SPSSODescriptor)"
+                    } else {
+                        "an EntityDescriptor without an IDPSSODescriptor"
+                    };
+                    out.push(
+                        self.at(
+                            &rule::NOT_IDP,
+                            e.node,
+                            format!("this is {what}, not an IdP's"),
+                        )
+                        .expected("an EntityDescriptor with an IDPSSODescriptor"),
+                    );
+                }
+                facts.entity_id = e.entity_id.as_ref().map(|t| (t.value.clone(), t.span));
+                facts.signing_certs = self.entity(&e, &mut out);
+            }
+            SamlMessage::EntitiesDescriptor(agg) => {
+                if let Some(t) = &agg.valid_until {
+                    self.valid_until(t, agg.node, &mut out);
+                }
+                let mut seen: HashMap<&str, crate::xml::NodeId> = HashMap::new();
+                for e in &agg.entities {
+                    if let Some(id) = &e.entity_id {
+                        if let Some(first) = seen.get(id.value.as_str()) {
+                            out.push(
+                                self.at(
+                                    &rule::DUPLICATE_ENTITY_ID,
+                                    e.node,
+                                    format!(
+                                        "entityID {:?} appears more than once in the aggregate",
+                                        id.value
+                                    ),
+                                )
+                                .found(id.value.clone())
+                                .label(
+                                    self.file,
+                                    self.doc.span(*first),
+                                    "first EntityDescriptor with this entityID",
+                                ),
+                            );
+                        } else {
+                            seen.insert(&id.value, e.node);
+                        }
+                    }
+                    if e.idp.is_some() {
+                        self.entity(e, &mut out);
+                    }
+                }
+            }
+            other => {
+                let root = self
+                    .doc
+                    .ids()
+                    .find(|id| self.doc.element(*id).is_some())
+                    .unwrap_or(crate::xml::NodeId(0));
+                let kind = other.kind().unwrap_or("not SAML");
+                out.push(
+                    self.at(
+                        &rule::MALFORMED,
+                        root,
+                        format!("the document is not SAML metadata ({kind}); expected an EntityDescriptor or EntitiesDescriptor"),
+                    )
+                    .found(kind),
+                );
+            }
+        }
+        (out, facts)
+    }
+
+    fn valid_until(&self, t: &view::Time, node: crate::xml::NodeId, out: &mut Vec<Finding>) {
+        match t.value.time() {
+            Some(when) if when < self.now => out.push(
+                Finding::new(
+                    &rule::VALID_UNTIL_PASSED,
+                    format!(
+                        "validUntil {} has passed ({}): relying parties must not use this metadata",
+                        t.value.raw,
+                        crate::clock::relative(when, self.now)
+                    ),
+                )
+                .at(self.file, t.span)
+                .element(self.doc.path(node))
+                .found(t.value.raw.clone()),
+            ),
+            Some(_) => {}
+            None => out.push(
+                Finding::new(
+                    &rule::MALFORMED,
+                    format!("validUntil {:?} is not an xs:dateTime", t.value.raw),
+                )
+                .at(self.file, t.span)
+                .element(self.doc.path(node)),
+            ),
+        }
+    }
+
+    /// One entity's IdP role: certificates, endpoints, validity. Returns its signing certs.
+    fn entity(&self, e: &EntityDescriptor, out: &mut Vec<Finding>) -> Vec<Certificate> {
+        if let Some(t) = &e.valid_until {
+            self.valid_until(t, e.node, out);
+        }
+        let Some(idp) = &e.idp else {
+            return Vec::new();
+        };
+        let name = e
+            .entity_id
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| "(no entityID)".into());
+        let mut certs = Vec::new();
+        if idp.keys.signing_certs.is_empty() {
+            out.push(self.at(
+                &rule::NO_SIGNING_CERT,
+                idp.node,
+                format!("IdP {name:?} publishes no signing certificate: its responses cannot be verified"),
+            ));
+        }
+        for text in &idp.keys.signing_certs {
+            let element = self.doc.path(text.node);
+            match Certificate::from_base64(&text.value) {
+                Err(err) => out.push(
+                    Finding::new(
+                        &rule::MALFORMED,
+                        format!("a signing certificate of {name:?} cannot be read: {err}"),
+                    )
+                    .at(self.file, text.span)
+                    .element(element),
+                ),
+                Ok(c) => {
+                    let site = CertSite {
+                        file: self.file,
+                        span: text.span,
+                        element: &element,
+                    };
+                    out.extend(certs::check_certificate(
+                        &c,
+                        self.now,
+                        self.warn_within,
+                        &site,
+                    ));
+                    certs.push(c);
+                }
+            }
+        }
+        if certs.len() > 1 {
+            let valid: Vec<String> = certs
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} (valid {} – {}{})",
+                        c.info.subject,
+                        c.info
+                            .not_before
+                            .map_or("?".into(), |t| t.date_naive().to_string()),
+                        c.info
+                            .not_after
+                            .map_or("?".into(), |t| t.date_naive().to_string()),
+                        if c.is_valid_at(self.now) {
+                            ""
+                        } else {
+                            ", not valid now"
+                        }
+                    )
+                })
+                .collect();
+            out.push(
+                self.at(
+                    &rule::MULTIPLE_SIGNING_CERTS,
+                    idp.node,
+                    format!(
+                        "IdP {name:?} lists {} signing certificates (a rotation in progress): {}",
+                        certs.len(),
+                        valid.join("; ")
+                    ),
+                )
+                .hint("give `ssolint lint --response FILE` a current response to see which one signs today's responses; configure both in the workspace until the rotation is done"),
+            );
+        }
+        let front: Vec<_> = idp
+            .single_sign_on_services
+            .iter()
+            .filter(|ep| {
+                ep.binding
+                    .as_ref()
+                    .is_some_and(|b| b.value == POST || b.value == REDIRECT)
+            })
+            .collect();
+        if front.is_empty() {
+            out.push(
+                self.at(
+                    &rule::NO_SSO_ENDPOINT,
+                    idp.node,
+                    format!("IdP {name:?} has no SingleSignOnService for the HTTP-Redirect or HTTP-POST binding"),
+                )
+                .expected("a SingleSignOnService with Binding HTTP-Redirect or HTTP-POST"),
+            );
+        }
+        for ep in idp
+            .single_sign_on_services
+            .iter()
+            .chain(idp.single_logout_services.iter())
+        {
+            if let Some(loc) = &ep.location {
+                if loc.value.to_ascii_lowercase().starts_with("http://") {
+                    out.push(
+                        Finding::new(
+                            &rule::INSECURE_ENDPOINT,
+                            format!("endpoint {} of {name:?} uses http://", loc.value),
+                        )
+                        .at(self.file, loc.span)
+                        .element(self.doc.path(ep.node))
+                        .found(loc.value.clone())
+                        .expected("an https:// Location"),
+                    );
+                }
+            }
+        }
+        certs
+    }
+}
