@@ -5,7 +5,8 @@
 #   bench/compare.sh             build ssolint, generate the material if needed, check that
 #                                every tool agrees on the verdicts, then print the table
 # Options: --small (smaller material, for trying the script), --quick (fewer runs),
-#          --regen (generate the material again). SSOLINT_BIN=path skips the release build
+#          --regen (generate the material again), --only=saml,oidc,lint,sim (some sections;
+#          the table is complete only without it). SSOLINT_BIN=path skips the release build
 #          and measures that binary instead. See bench/README.md.
 set -euo pipefail
 
@@ -13,14 +14,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/bench/out"
 venv="$out/venv"
 jwt="$out/cargo/bin/jwt"
-install=0 small=0 quick=0 regen=0
+install=0 small=0 quick=0 regen=0 only=()
 for arg in "$@"; do
   case "$arg" in
+    --only=*) only=(--only "${arg#--only=}") ;;
     --install) install=1 ;;
     --small) small=1 ;;
     --quick) quick=1 ;;
     --regen) regen=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -85,4 +87,4 @@ fi
 runs=(--runs-fast 30 --runs-slow 5)
 [ $quick = 1 ] && runs=(--runs-fast 5 --runs-slow 2)
 "$venv/bin/python" bench/harness.py --material "$material" --results "$out/results.json" \
-  --ssolint "$ssolint" --jwt "$jwt" "${runs[@]}" | tee "$out/report.md"
+  --ssolint "$ssolint" --jwt "$jwt" "${runs[@]}" "${only[@]}" | tee "$out/report.md"

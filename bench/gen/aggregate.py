@@ -24,10 +24,11 @@ from common import iso, keypair, now_utc, xmlsec_sign
 
 MD_NS = "urn:oasis:names:tc:SAML:2.0:metadata"
 KEY_POOL = 8
-# Planted defects, at fixed positions inside the first 5 000 entities.
-EXPIRED_AT = (101, 2203, 4007)
-HTTP_AT = (333, 3777)
-DUPLICATE_OF = {4501: 77}
+# Planted defects, at fixed positions inside the first 5 000 entities, on IdPs (even
+# positions): an aggregate lint looks at the IdP roles.
+EXPIRED_AT = (100, 2202, 4006)
+HTTP_AT = (332, 3776)
+DUPLICATE_OF = {4500: 76}
 
 
 def certificate(key, name, not_before, not_after, serial):

@@ -1,13 +1,14 @@
 """Peer: a Python lint of a federation aggregate, streaming with lxml, signature by libxmlsec1.
 
-Counts entities per defect (an entity with two expired certificates counts once). Checks, per
-EntityDescriptor (lxml iterparse, each entity freed after use): duplicate entityID;
-every KeyDescriptor certificate (parsed with `cryptography`) expired, not yet valid, expiring
-within 30 days, RSA key under 2048 bits, SHA-1 signed; every Location/ResponseLocation not
-https; an IdP role without a signing certificate or without an HTTP-POST/Redirect SSO
-endpoint. Then the aggregate's enveloped signature is verified against the signer certificate
-with the python `xmlsec` binding (a second, whole-tree parse: libxmlsec1 needs the tree).
-It does not check validUntil, entity-level signatures or anything ssolint ties to a workspace.
+The checks are the ones `ssolint lint --metadata` makes on an aggregate: the aggregate's
+validUntil; duplicate entityIDs among all entities; and for each entity with an IdP role, its
+validUntil, the IdP's signing certificates (KeyDescriptor use="signing" or no use, parsed with
+`cryptography`: expired, not yet valid, expiring within 30 days, RSA under 2048 bits, SHA-1
+signed; none at all; more than one), an HTTP-POST/Redirect SingleSignOnService, and every SSO
+and SLO Location that is http://. Entities are read with lxml iterparse and freed after use.
+Then the aggregate's enveloped signature is verified against the signer certificate with the
+python `xmlsec` binding (a second, whole-tree parse: libxmlsec1 needs the tree). It counts
+entities per defect (an entity with two http:// endpoints counts once).
 
   lint_aggregate.py FILE SIGNER_CERT NOW    prints counts and seconds as JSON
 """
@@ -30,11 +31,18 @@ SSO_BINDINGS = {"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST",
 
 
 def lint(path, now):
-    counts = dict.fromkeys(["entities", "duplicate_entity_id", "cert_expired", "cert_not_yet_valid",
-                            "cert_expiring", "weak_key", "sha1_certificate", "insecure_endpoint",
-                            "no_signing_cert", "no_sso_endpoint"], 0)
+    counts = dict.fromkeys(["entities", "valid_until_passed", "duplicate_entity_id", "cert_expired",
+                            "cert_not_yet_valid", "cert_expiring", "weak_key", "sha1_certificate",
+                            "no_signing_cert", "multiple_signing_certs", "no_sso_endpoint",
+                            "insecure_endpoint"], 0)
     seen = set()
     soon = now + dt.timedelta(days=30)
+
+    def passed(el):
+        until = el.get("validUntil")
+        return until is not None and dt.datetime.fromisoformat(until.replace("Z", "+00:00")) < now
+
+    root = None
     for _, entity in etree.iterparse(path, events=("end",), tag=f"{MD}EntityDescriptor",
                                      resolve_entities=False, no_network=True, huge_tree=True):
         counts["entities"] += 1
@@ -43,35 +51,43 @@ def lint(path, now):
         if entity_id in seen:
             found.add("duplicate_entity_id")
         seen.add(entity_id)
-        for el in entity.iter():
-            location = el.get("Location") or el.get("ResponseLocation")
-            if location is not None and not location.startswith("https://"):
-                found.add("insecure_endpoint")
-        for cert_el in entity.iter(f"{DS}X509Certificate"):
-            cert = x509.load_der_x509_certificate(base64.b64decode("".join(cert_el.text.split())))
-            if cert.not_valid_after_utc < now:
-                found.add("cert_expired")
-            elif cert.not_valid_before_utc > now:
-                found.add("cert_not_yet_valid")
-            elif cert.not_valid_after_utc < soon:
-                found.add("cert_expiring")
-            key = cert.public_key()
-            if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
-                found.add("weak_key")
-            if cert.signature_hash_algorithm is not None and cert.signature_hash_algorithm.name == "sha1":
-                found.add("sha1_certificate")
-        for idp in entity.iter(f"{MD}IDPSSODescriptor"):
-            uses = [k.get("use") for k in idp.iter(f"{MD}KeyDescriptor")]
-            if not any(u in (None, "signing") for u in uses):
+        idp = entity.find(f"{MD}IDPSSODescriptor")
+        if idp is not None:
+            if passed(entity):
+                found.add("valid_until_passed")
+            signing = [k for k in idp.iterfind(f"{MD}KeyDescriptor") if k.get("use") in (None, "signing")]
+            certs = [c for k in signing for c in k.iter(f"{DS}X509Certificate")]
+            if not certs:
                 found.add("no_signing_cert")
-            if not any(s.get("Binding") in SSO_BINDINGS for s in idp.iter(f"{MD}SingleSignOnService")):
+            if len(certs) > 1:
+                found.add("multiple_signing_certs")
+            for cert_el in certs:
+                cert = x509.load_der_x509_certificate(base64.b64decode("".join(cert_el.text.split())))
+                if cert.not_valid_after_utc < now:
+                    found.add("cert_expired")
+                elif cert.not_valid_before_utc > now:
+                    found.add("cert_not_yet_valid")
+                elif cert.not_valid_after_utc < soon:
+                    found.add("cert_expiring")
+                key = cert.public_key()
+                if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
+                    found.add("weak_key")
+                if cert.signature_hash_algorithm is not None and cert.signature_hash_algorithm.name == "sha1":
+                    found.add("sha1_certificate")
+            sso = idp.findall(f"{MD}SingleSignOnService")
+            if not any(s.get("Binding") in SSO_BINDINGS for s in sso):
                 found.add("no_sso_endpoint")
+            for ep in sso + idp.findall(f"{MD}SingleLogoutService"):
+                if (ep.get("Location") or "").lower().startswith("http://"):
+                    found.add("insecure_endpoint")
         for defect in found:
             counts[defect] += 1
         entity.clear()
-        parent = entity.getparent()
+        parent = root = entity.getparent()
         while entity.getprevious() is not None:
             del parent[0]
+    if root is not None and passed(root):
+        counts["valid_until_passed"] += 1
     return counts
 
 
