@@ -476,6 +476,11 @@ class Comparison:
         self.row("one ID token per process", self.ssolint_measure("check (OIDC)", one_token),
                  "jwt-cli (jwt decode)", t_jwt, "no slower than 1.2x (≥0.83)", lambda r: r >= 1 / 1.2,
                  needs=[("ssolint", "token.jwt")])
+        # Informative: what a process costs before any work, for reading the rows above.
+        start = hyperfine({"ssolint": [self.ssolint, "--version"], "jwt": [self.jwt, "--version"]},
+                          a.runs_fast, 3)
+        self.row("process start-up alone (--version)", start["ssolint"], "jwt-cli --version", start["jwt"],
+                 "— (informative)", None)
 
     def aggregate_rows(self):
         a = self.a
@@ -533,6 +538,11 @@ class Comparison:
         py = statistics.median(peer_json("simulate_csv.py", big, config)["seconds"]
                                for _ in range(max(1, a.runs_slow // 2)))
         self.row(task, t_sim, "Python csv loop", py, "≥8", lambda r: r >= 8, needs=needs)
+        # Informative: the same evaluation without per-user output (SARIF carries the counts only).
+        t_counts = self.ssolint_measure(
+            "simulate", lambda: hyperfine({"ssolint": self.simulate(big, fmt="sarif")}, a.runs_slow, 1)["ssolint"])
+        self.row(f"simulate {big_n:,} users, counts only (--format sarif)", t_counts,
+                 "awk one pass (mawk)", t_awk, "— (informative: no per-user output)", None, needs=needs)
         rss = self.ssolint_measure("simulate", lambda: peak_rss(self.simulate(big)))
         self.row(f"peak memory, simulate --format json, {big_n:,} users", rss, "limit: 64 MiB",
                  64 * 1024 * 1024, "< 64 MiB (≥1)", lambda r: r > 1, unit="bytes", needs=needs)
