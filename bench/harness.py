@@ -420,6 +420,10 @@ class Comparison:
         sx = peer_json("saml_signxml.py", "one", s("idp-rsa.crt"), s("response-rsa.xml"))["seconds"]
         self.row(task, rsa, "signxml", sx, "≥10", lambda r: r >= 10,
                  needs=needs + [("signxml", "response-rsa.xml")])
+        full = case(saml, "response-rsa2048-full-check", "in-process SAML check")
+        self.row("7 KB response, RSA-2048, every check of `check`, in process", full,
+                 "one RSA-2048 verify (openssl)", base["rsa2048-sha256-verify"], "— (informative)", None,
+                 needs=needs)
         self.row("7 KB response, ECDSA P-256, in process", ec, "one ECDSA P-256 verify (openssl)",
                  base["ecdsa-p256-sha256-verify"], "within 2.5x (≥0.40)", lambda r: r >= 0.4,
                  needs=[("ssolint", "response-ec.xml")])
