@@ -2,10 +2,12 @@
 # Regenerate fixtures/dsig: throwaway keys and certificates, SAML responses signed by
 # xmlsec1 in each algorithm, and attack variants (XSW1-8, duplicate IDs, comment injection,
 # digest and signature tampering, unsupported transforms) built from the signed ones.
-# Needs openssl, xmlsec1 and python3. Keys are for tests only.
+# Needs openssl, xmlsec1 and python3. Keys are for tests only; they are kept between runs
+# unless --new-keys is given.
 set -euo pipefail
 cd "$(dirname "$0")/../fixtures/dsig"
-rm -rf keys responses && mkdir -p keys responses
+[ "${1:-}" = --new-keys ] && rm -rf keys
+rm -rf responses && mkdir -p keys responses
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 
 # --- keys and certificates ---------------------------------------------------------------
@@ -32,6 +34,7 @@ cert() {
     -startdate "$3" -enddate "$4" -out "$WORK/$1.crt" >/dev/null 2>&1
   openssl x509 -in "$WORK/$1.crt" -out "keys/$1.pem"
 }
+if [ ! -f keys/idp.key ]; then
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out keys/idp.key 2>/dev/null
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out keys/rotated.key 2>/dev/null
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out keys/weak.key 2>/dev/null
@@ -49,6 +52,7 @@ cert p-384 p-384.key "${VALID[@]}"
 cert p-521 p-521.key "${VALID[@]}"
 cert expired idp.key 240101000000Z 250101000000Z
 cert future idp.key 270101000000Z 300101000000Z
+fi
 
 # --- templates ---------------------------------------------------------------------------
 DS=http://www.w3.org/2000/09/xmldsig#
@@ -60,7 +64,8 @@ sigtmpl() {
   printf '<ds:Signature xmlns:ds="%s"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="%s"/><ds:SignatureMethod Algorithm="%s"/><ds:Reference URI="#%s"><ds:Transforms>%s</ds:Transforms><ds:DigestMethod Algorithm="%s"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>' \
     "$DS" "$c14n" "$2" "$1" "$transforms" "$3"
 }
-# response RESP_SIG ASSERT_SIG
+# response RESP_SIG ASSERT_SIG (EXTRA_ATTRIBUTES, when set, is added to the statement)
+EXTRA_ATTRIBUTES=""
 response() {
   cat <<XML
 <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp1" Version="2.0" IssueInstant="2026-03-01T10:00:00Z" Destination="https://sp.example.com/acs" InResponseTo="_req1">
@@ -74,7 +79,7 @@ response() {
     </saml:Subject>
     <saml:Conditions NotBefore="2026-03-01T09:59:00Z" NotOnOrAfter="2026-03-01T10:05:00Z"><saml:AudienceRestriction><saml:Audience>https://sp.example.com</saml:Audience></saml:AudienceRestriction></saml:Conditions>
     <saml:AuthnStatement AuthnInstant="2026-03-01T10:00:00Z" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>
-    <saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>ana@acme.com</saml:AttributeValue></saml:Attribute><saml:Attribute Name="given_name"><saml:AttributeValue>Ana</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>
+    <saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>ana@acme.com</saml:AttributeValue></saml:Attribute><saml:Attribute Name="given_name"><saml:AttributeValue>Ana</saml:AttributeValue></saml:Attribute>$EXTRA_ATTRIBUTES</saml:AttributeStatement>
   </saml:Assertion>
 </samlp:Response>
 XML
@@ -129,6 +134,10 @@ signed weak-key 0 1 weak.key weak.pem "$RSA256" "$SHA256"
 signed expired-cert 0 1 idp.key expired.pem "$RSA256" "$SHA256"
 signed future-cert 0 1 idp.key future.pem "$RSA256" "$SHA256"
 signed rotated 0 1 rotated.key rotated.pem "$RSA256" "$SHA256"
+# About 7 KB, for the verification benchmark.
+EXTRA_ATTRIBUTES=$(for i in $(seq 1 15); do printf '\n      <saml:Attribute Name="http://schemas.example.com/claims/group%s" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>engineering-group-%s</saml:AttributeValue></saml:Attribute>' "$i" "$i"; done)
+signed large-assertion-signed 0 1 idp.key idp.pem "$RSA256" "$SHA256"
+EXTRA_ATTRIBUTES=""
 signed xpath-transform 0 1 idp.key idp.pem "$RSA256" "$SHA256" "$EXC" \
   "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform><ds:Transform Algorithm=\"$EXC\"/>"
 

@@ -156,6 +156,15 @@ tok "$H" "$(base_claims ",\"groups\":[${MANY%,}]")" RS256 token-too-large.fire.j
 tok "$H" "$(base_claims ',"groups":["ChatGPT Group 0001","ChatGPT Group 0002"]')" RS256 token-too-large.near.jwt
 echo "$ACCESS_TOKEN" > "$T/access-token.txt"
 
+# Entra-shaped v2.0 tokens: iss carries the tenant id, tid names it; one from another tenant.
+TENANT=9188040d-6c67-4c5b-b112-36a304b66dad
+OTHER_TENANT=72f988bf-86f1-41af-91ab-2d7cd011db47
+entra_claims() { # tenant
+  printf '{"iss":"https://login.microsoftonline.com/%s/v2.0","tid":"%s","aud":"%s","sub":"AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ","oid":"00000000-0000-0000-66f3-3332eca7ea81","email":"ana@acme.test","xms_edov":true,"preferred_username":"ana@acme.test","iat":%s,"nbf":%s,"exp":%s}' "$1" "$1" "$AUD" "$IAT" "$IAT" "$EXP"
+}
+tok "$H" "$(entra_claims "$TENANT")" RS256 entra.jwt
+tok "$H" "$(entra_claims "$OTHER_TENANT")" RS256 entra-other-tenant.jwt
+
 # --- configurations -------------------------------------------------------------------------
 cfg() { # name [oidc extra lines]
   { printf '[workspace]\nverified_domains = ["acme.test"]\n\n[authentication]\nprotocol = "oidc"\n\n[oidc]\nissuer = "%s"\nclient_id = "%s"\njwks = "../jwks.json"\nalgorithms = ["RS256"]\n' "$ISS" "$AUD"
@@ -166,4 +175,6 @@ cfg groups 'groups_claim = "groups"
 '
 cfg identity-preferred-username 'email_claim = "preferred_username"
 '
+cfg entra ''
+sed -i "s|^issuer = .*|issuer = \"https://login.microsoftonline.com/{tenantid}/v2.0\"\nallowed_tenants = [\"$TENANT\"]|" "$OUT/configs/entra.toml"
 echo "fixtures written to $OUT"

@@ -214,6 +214,51 @@ def authn_request():
         '</samlp:AuthnRequest>')
 
 
+def okta_assertion(signed_response):
+    """The signed Assertion alone (it declares its own namespace, so its signature holds)."""
+    start = signed_response.index("<saml2:Assertion ")
+    end = signed_response.index("</saml2:Assertion>") + len("</saml2:Assertion>")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + signed_response[start:end] + "\n"
+
+
+def logout_request():
+    return (
+        '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_b7e1c9d24f3a4e8b9c0d1e2f3a4b5c6d" '
+        f'Version="2.0" IssueInstant="2026-03-01T11:00:00Z" Destination="{OKTA_SSO}/slo">'
+        f'<saml:Issuer>{SP_ENTITY}</saml:Issuer>'
+        '<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">alice.nguyen@example.com</saml:NameID>'
+        '<samlp:SessionIndex>id42188456110125501871692580</samlp:SessionIndex>'
+        '</samlp:LogoutRequest>')
+
+
+def logout_response():
+    return (
+        '<saml2p:LogoutResponse xmlns:saml2p="urn:oasis:names:tc:SAML:2.0:protocol" '
+        'ID="id4218845610985537512683999" InResponseTo="_b7e1c9d24f3a4e8b9c0d1e2f3a4b5c6d" '
+        'Version="2.0" IssueInstant="2026-03-01T11:00:01Z" '
+        'Destination="https://sp.example.test/saml/slo">'
+        f'<saml2:Issuer xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion">{OKTA_ISSUER}</saml2:Issuer>'
+        '<saml2p:Status><saml2p:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></saml2p:Status>'
+        '</saml2p:LogoutResponse>')
+
+
+def jwe():
+    """A compact JWE (RSA-OAEP + A256GCM) to the SP key. OAEP is randomised, so this file
+    changes on each run; tests only read its header."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    header = {"alg": "RSA-OAEP", "enc": "A256GCM", "kid": "sp-encryption"}
+    protected = b64url(json.dumps(header, separators=(",", ":")).encode())
+    cek = bytes(range(32))
+    iv = bytes(range(12))
+    cert = serialization.load_pem_private_key(
+        open(os.path.join(KEYS, "sp.key.pem"), "rb").read(), password=None).public_key()
+    wrapped = cert.encrypt(cek, padding.OAEP(mgf=padding.MGF1(hashes.SHA1()),
+                                             algorithm=hashes.SHA1(), label=None))
+    sealed = AESGCM(cek).encrypt(iv, b'{"sub":"x"}', protected.encode())
+    return ".".join([protected, b64url(wrapped), b64url(iv), b64url(sealed[:-16]), b64url(sealed[-16:])])
+
+
 def q(s):
     return urllib.parse.quote(s, safe="")
 
@@ -313,6 +358,9 @@ def main():
         "google-metadata": (None, metadata(GOOGLE_ISSUER, "google", GOOGLE_SSO,
                                            ["urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"])),
         "authn-request": ("SAMLRequest", authn_request()),
+        "okta-assertion": ("SAMLResponse", okta_assertion(okta)),
+        "logout-request": ("SAMLRequest", logout_request()),
+        "logout-response": ("SAMLResponse", logout_response()),
     }
     for name, (param, xml) in messages.items():
         folder = "saml"
@@ -356,6 +404,18 @@ def main():
     token = id_token()
     write("decode/entra-id-token.jwt", token + "\n")
     write("decode/entra-id-token.form", f"id_token={token}&state=af0ifjsldkj\n")
+    write("decode/entra-id-token.jwe", jwe() + "\n")
+    write("decode/scim-group.json", json.dumps({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "id": "e9e30dba-f08f-4109-8486-d5c6a331660a", "displayName": "ChatGPT Users",
+        "members": [{"value": "2819c223-7f76-453a-919d-413861904646",
+                     "display": "Dana Kowalski"}]}, indent=2) + "\n")
+    write("decode/scim-list-response.json", json.dumps({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": 1, "startIndex": 1, "itemsPerPage": 1,
+        "Resources": [{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                       "id": "2819c223-7f76-453a-919d-413861904646",
+                       "userName": "dana.kowalski@example.com"}]}, indent=2) + "\n")
     write("decode/scim-user.json", json.dumps({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
         "id": "2819c223-7f76-453a-919d-413861904646", "userName": "dana.kowalski@example.com",
@@ -373,6 +433,7 @@ def main():
                 "okta", [ASSERTION_NODE])
     write("demo/okta-response.xml", demo)
     write("demo/idp-metadata.xml", messages["okta-metadata"][1])
+    rule_fixtures(okta)
     write("demo/ssolint.toml", f'''# The workspace of the README's first example.
 pattern = "sso-manual-invites"
 clock_skew = "180s"
@@ -397,6 +458,54 @@ groups = "groups"
 metadata = "idp-metadata.xml"
 vendor = "okta"
 ''')
+
+
+def rule_fixtures(okta):
+    """fire and near-miss inputs for every input.* rule (run with `decode`)."""
+    def case(rule, files, fire, near):
+        for name, data in files.items():
+            mode = "wb" if isinstance(data, bytes) else "w"
+            with open(path("rules", rule, name), mode) as f:
+                f.write(data)
+        for which, target in (("fire", fire), ("near-miss", near)):
+            write(f"rules/{rule}/{which}.args", f"decode\n{target}\n--now\n2026-03-01T10:00:00Z\n")
+
+    b64 = base64.b64encode(okta.encode()).decode()
+    broken = b64[:100] + "!" + b64[100:]
+    case("input.undecodable", {"response.b64": b64 + "\n", "broken.b64": broken + "\n"},
+         "broken.b64", "response.b64")
+    # /dev/zero never ends: reading stops at the cap.
+    case("input.too-large", {"response.xml": okta}, "/dev/zero", "response.xml")
+    case("input.xml-malformed", {"response.xml": okta, "truncated.xml": okta[: len(okta) * 2 // 3]},
+         "truncated.xml", "response.xml")
+    doctype = okta.replace("?>\n", '?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n', 1)
+    case("input.dtd-forbidden", {"response.xml": okta, "doctype.xml": doctype},
+         "doctype.xml", "response.xml")
+
+    def nested(depth):
+        inner = "<x>" * depth + "</x>" * depth
+        return okta.replace("<saml2p:Status>",
+                            f'<saml2p:Extensions>{inner}</saml2p:Extensions><saml2p:Status>', 1)
+    case("input.too-deep", {"deep.xml": nested(300), "shallow.xml": nested(200)},
+         "deep.xml", "shallow.xml")
+    user = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "dana.kowalski@example.com", "active": True}
+    good = json.dumps(user, indent=2)
+    case("input.json-malformed", {"user.json": good + "\n", "trailing-comma.json": good[:-2] + ",\n}\n"},
+         "trailing-comma.json", "user.json")
+    dup = good.replace('"active": true', '"active": true,\n  "userName": "someone.else@example.com"')
+    case("input.json-duplicate-key", {"user.json": good + "\n", "duplicate.json": dup + "\n"},
+         "duplicate.json", "user.json")
+    accented = okta.replace("<saml2:AttributeValue", "<saml2:AttributeValue", 1).replace(">Nguyen<", ">Nguy\u00ean<")
+    case("input.not-utf8", {"utf8.xml": accented.encode("utf-8"),
+                            "latin1.xml": accented.encode("latin-1", errors="replace")},
+         "latin1.xml", "utf8.xml")
+
+    def padded(n):
+        req = authn_request().replace("<saml:Issuer>", " " * n + "<saml:Issuer>", 1)
+        return redirect_url(OKTA_SSO, "SAMLRequest", req) + "\n"
+    case("input.inflate-bomb", {"bomb.url": padded(5 << 20), "large.url": padded(1 << 20)},
+         "bomb.url", "large.url")
 
 
 main()

@@ -23,8 +23,9 @@ struct State {
     /// Lower-cased original → pseudonym.
     map: HashMap<String, String>,
     counts: [usize; 3],
-    /// Alternation of every original, longest first; rebuilt after additions.
-    pattern: Option<Regex>,
+    /// Alternations of every original, longest first, in chunks that stay within the regex
+    /// size limit; rebuilt after additions.
+    patterns: Option<Vec<Regex>>,
 }
 
 pub struct Redactor {
@@ -113,7 +114,7 @@ impl Redactor {
             Class::Identifier => format!("redacted-id-{n}"),
         };
         st.map.insert(key, pseudonym);
-        st.pattern = None;
+        st.patterns = None;
     }
 
     /// A personal value of any shape: an e-mail's local part, a (display) name and its
@@ -223,27 +224,42 @@ impl Redactor {
         if st.map.is_empty() {
             return s.to_string();
         }
-        if st.pattern.is_none() {
+        if st.patterns.is_none() {
             let mut keys: Vec<&String> = st.map.keys().collect();
             keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-            let alternation = keys
+            // Whole words only, so a short name never rewrites the inside of another word.
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let alternatives: Vec<String> = keys
                 .iter()
-                .map(|k| regex::escape(k))
-                .collect::<Vec<_>>()
-                .join("|");
-            st.pattern = Regex::new(&format!("(?i){alternation}")).ok();
+                .map(|k| {
+                    let pre = if word(k.chars().next()) { r"\b" } else { "" };
+                    let post = if word(k.chars().last()) { r"\b" } else { "" };
+                    format!("{pre}{}{post}", regex::escape(k))
+                })
+                .collect();
+            let patterns = alternatives
+                .chunks(256)
+                .flat_map(|chunk| match compile(&chunk.join("|")) {
+                    Some(re) => vec![re],
+                    // Too large together: one pattern per value, never a value left out.
+                    None => chunk.iter().filter_map(|a| compile(a)).collect(),
+                })
+                .collect();
+            st.patterns = Some(patterns);
         }
-        let Some(re) = st.pattern.as_ref() else {
-            return s.to_string();
-        };
-        re.replace_all(s, |c: &regex::Captures<'_>| {
-            let m = c.get(0).map(|m| m.as_str()).unwrap_or("");
-            st.map
-                .get(&m.to_lowercase())
-                .cloned()
-                .unwrap_or_else(|| m.to_string())
-        })
-        .into_owned()
+        let mut out = s.to_string();
+        for re in st.patterns.iter().flatten() {
+            out = re
+                .replace_all(&out, |c: &regex::Captures<'_>| {
+                    let m = c.get(0).map(|m| m.as_str()).unwrap_or("");
+                    st.map
+                        .get(&m.to_lowercase())
+                        .cloned()
+                        .unwrap_or_else(|| m.to_string())
+                })
+                .into_owned();
+        }
+        out
     }
 
     /// Rewrite every string of a JSON value, keeping signature and certificate subtrees.
@@ -283,6 +299,14 @@ impl Redactor {
     }
 }
 
+fn compile(alternation: &str) -> Option<Regex> {
+    regex::RegexBuilder::new(alternation)
+        .case_insensitive(true)
+        .size_limit(64 << 20)
+        .build()
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +322,25 @@ mod tests {
             "user1@example.com is Person1; write to user1@example.com or user2@x.org"
         );
         assert_eq!(r.text("Nguyen"), "Person3");
+        r.add_value("Li");
+        assert_eq!(
+            r.text("Li, client of LinkedIn"),
+            "Person4, client of LinkedIn"
+        );
+    }
+
+    #[test]
+    fn many_values_are_all_replaced() {
+        let r = Redactor::new();
+        let names: Vec<String> = (0..2000)
+            .map(|i| format!("someone{i}@corp.example"))
+            .collect();
+        for n in &names {
+            r.add_value(n);
+        }
+        let out = r.text(&names.join(" "));
+        assert!(!out.contains("someone"));
+        assert!(out.starts_with("user1@corp.example user2@corp.example"));
     }
 
     #[test]

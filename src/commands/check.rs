@@ -1,60 +1,110 @@
-//! `ssolint check`: read each input, route it to the OIDC or SCIM checks, render one report
-//! per input. The checks themselves live in `oidc::check_token` and `scim::check_payload`;
-//! this file only gathers expectations from flags, the configuration and discovery.
+//! `ssolint check`: decode each input once, route every message by its kind (SAML response
+//! or assertion → the SAML checks with signatures; other SAML messages → `saml.not-a-response`;
+//! JWT/JWE → the OIDC checks; SCIM → the SCIM checks; HAR → every message and the flow), and
+//! render one report per input. Expectations come from flags first, then the configuration
+//! and the IdP metadata.
 
 use crate::cli::{CheckArgs, Ctx};
 use crate::config::{self, LoadedConfig};
 use crate::error::Fatal;
+use crate::findings::{FileId, Finding};
+use crate::input::{self as decoding, Content, Input, Kind, Message};
 use crate::oidc::{self, AllowSource, Discovery, Jwks, OidcExpectations};
-use crate::report::{self, Report};
-use crate::rules::input;
+use crate::redact::Redactor;
+use crate::report::{self, MessageInfo, Report};
+use crate::rules::{input, saml as saml_rules, Vendor};
+use crate::saml::check::{self as saml_check, AttributeNames, DirectoryEntry, Expectations};
+use crate::saml::dsig::{self, SignaturePolicy};
+use crate::saml::view::{self, SamlMessage};
+use crate::saml::{flow, vendor as saml_vendor};
 use crate::scim::{self, ScimExpectations, ScimKind};
 use crate::source::SourceFile;
+use crate::x509::Certificate;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Inputs larger than this are refused before any decoding (1 MiB).
-const MAX_INPUT_BYTES: u64 = 1024 * 1024;
+/// Inputs larger than this are refused before any decoding.
+const MAX_INPUT_BYTES: u64 = decoding::MAX_INPUT;
+
+/// Everything the checks of one run need, resolved once before any input is read.
+pub struct Plan {
+    pub oidc: OidcExpectations,
+    /// JWKS keys that could not be read (shown in a token's summary, never fatal: one odd
+    /// key in a provider's set must not hide the others).
+    pub jwks_problems: Vec<String>,
+    pub scim: ScimExpectations,
+    pub saml: Expectations,
+    pub trusted: Vec<Certificate>,
+    pub policy: SignaturePolicy,
+    pub vendor: Option<Vendor>,
+    pub sp_key: Option<openssl::pkey::PKey<openssl::pkey::Private>>,
+    pub skew: chrono::Duration,
+    /// The system time read once at the edge, for `--now issue-instant` on a message
+    /// without an instant of its own.
+    pub wall_clock: DateTime<Utc>,
+}
 
 pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fatal> {
     let config = load_config(args)?;
-    let oidc_exp = oidc_expectations(args, config.as_ref())?;
-    let scim_exp = ScimExpectations {
-        verified_domains: config
-            .as_ref()
-            .map(|c| c.config.workspace.verified_domains.clone()),
-    };
-    let configured_skew = match config.as_ref().and_then(|c| c.config.clock_skew.as_deref()) {
-        Some(s) => Some(crate::clock::parse_duration(s).map_err(|e| {
-            Fatal::new(
-                &input::UNDECODABLE,
-                format!("configuration clock_skew: {e}"),
-            )
-        })?),
-        None => None,
-    };
-    let skew = ctx.skew_or(configured_skew);
+    let plan = plan(ctx, args, config.as_ref())?;
     let mut inputs = args.inputs.clone();
     if inputs.is_empty() {
         if ctx.stdin_is_terminal {
             return Err(Fatal::new(
                 &input::UNDECODABLE,
-                "no input: give a file, or `-` to read a token or payload from stdin",
+                "no input: give a file, a directory, or `-` to read messages from stdin",
             ));
         }
         inputs.push(PathBuf::from("-"));
     }
-    let mut reports = Vec::new();
-    for path in &inputs {
-        let (name, text) = read_input(path)?;
-        let mut r = check_text(ctx, &name, text.trim(), &oidc_exp, &scim_exp, skew)?;
-        if r.vendor.is_none() {
-            r.vendor = config.as_ref().and_then(|c| c.config.saml.idp.vendor);
+    // Suppression expiry dates are judged today (the edge may read the system clock).
+    let today = ctx.clock.now_or(plan.wall_clock);
+    let mut results: Vec<Result<Report, Box<(String, Fatal)>>> = Vec::new();
+    for (label, text) in expand_inputs(&inputs, config.as_ref()) {
+        let text = match text {
+            Ok(t) => t,
+            Err(fatal) => {
+                results.push(Err(Box::new((label, fatal))));
+                continue;
+            }
+        };
+        match decode_all(&label, &text) {
+            Ok(decoded) => results.extend(decoded.into_iter().map(|d| {
+                d.map(|input| {
+                    let mut r = check_input(ctx, &plan, &input);
+                    if let Some(loaded) = &config {
+                        config::apply_policy(&mut r, loaded, today);
+                        r.sort();
+                    }
+                    r
+                })
+            })),
+            Err(fatal) => results.push(
+                match undecoded_token_or_json(ctx, &plan, &label, text.trim()) {
+                    Some(Ok(mut r)) => {
+                        if let Some(loaded) = &config {
+                            config::apply_policy(&mut r, loaded, today);
+                        }
+                        r.sort();
+                        Ok(r)
+                    }
+                    Some(Err(better)) => Err(Box::new((label, better))),
+                    None => Err(Box::new((label, fatal))),
+                },
+            ),
         }
-        r.sort();
-        reports.push(r);
     }
+    // A single unusable input ends the run with its one-line error (and, for machine
+    // formats, its error report); in a batch the others are still reported.
+    if let [Err(unusable)] = results.as_slice() {
+        return Err(unusable.1.clone());
+    }
+    let reports: Vec<Report> = results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|u| fatal_report(ctx, &u.0, &u.1)))
+        .collect();
     let code = reports
         .iter()
         .map(|r| r.exit_code(ctx.fail_on))
@@ -64,18 +114,184 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     Ok(code)
 }
 
-fn load_config(args: &CheckArgs) -> Result<Option<LoadedConfig>, Fatal> {
-    match &args.config {
-        Some(p) => config::load(p).map(Some),
-        None => {
-            let default = Path::new("ssolint.toml");
-            if default.exists() {
-                config::load(default).map(Some)
-            } else {
-                Ok(None)
-            }
+fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
+    if !ctx.quiet {
+        eprintln!("{fatal}");
+    }
+    Report::from_fatal(label, fatal)
+}
+
+/// Each input path as (label, text): a directory gives every file in it, sorted, but the
+/// workspace's own files.
+fn expand_inputs(
+    paths: &[PathBuf],
+    config: Option<&LoadedConfig>,
+) -> Vec<(String, Result<String, Fatal>)> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
+                Ok(rd) => rd
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && !is_workspace_file(p, config))
+                    .collect(),
+                Err(e) => {
+                    let label = p.display().to_string();
+                    let fatal = Fatal::new(
+                        &input::UNDECODABLE,
+                        format!("cannot read directory {label}: {e}"),
+                    );
+                    out.push((label, Err(fatal)));
+                    continue;
+                }
+            };
+            files.sort();
+            out.extend(files.iter().map(|f| labelled(f)));
+        } else {
+            out.push(labelled(p));
         }
     }
+    out
+}
+
+fn labelled(p: &Path) -> (String, Result<String, Fatal>) {
+    let label = if p == Path::new("-") {
+        "-".to_string()
+    } else {
+        p.display().to_string()
+    };
+    (label, read_input(p).map(|(_, text)| text))
+}
+
+/// Texts the decoder refuses but the OIDC and SCIM checks explain better: a token with
+/// broken segments (`oidc.token-malformed`) and JSON that is not a recognisable SCIM payload
+/// (`scim.schema-missing`); another SCIM resource gets an error that says what `check` reads.
+/// None when neither applies.
+fn undecoded_token_or_json(
+    ctx: &Ctx,
+    plan: &Plan,
+    label: &str,
+    text: &str,
+) -> Option<Result<Report, Fatal>> {
+    let mut r = Report::new(label);
+    if oidc::jose::looks_compact(text).is_some() {
+        let checked = oidc::check_token(text, &plan.oidc, ctx.clock, plan.skew);
+        r.add_file(SourceFile::new(label, text));
+        r.input.kind = Some(checked.kind.input_kind().to_string());
+        r.vendor = checked.vendor();
+        r.summary = checked.summary();
+        r.findings = checked.findings;
+        r.evaluated = crate::rules::oidc::RULES.to_vec();
+        return Some(Ok(r));
+    }
+    if !text.starts_with('{') {
+        return None;
+    }
+    let source = SourceFile::new(label, text);
+    match scim::check_payload(text, &plan.scim) {
+        Ok(Some(scim::ScimCheck {
+            kind: ScimKind::Other(urn),
+            ..
+        })) => Some(Err(Fatal::new(
+            &input::UNDECODABLE,
+            format!("{label}: a SCIM {urn} message; check reads SCIM User, Group and ListResponse payloads"),
+        ))),
+        Ok(Some(c)) => {
+            r.add_file(source);
+            r.input.kind = c.kind.input_kind().map(str::to_string);
+            r.summary.insert("resources".into(), json!(c.resources));
+            r.findings = c.findings;
+            r.evaluated = crate::rules::scim::RULES.to_vec();
+            Some(Ok(r))
+        }
+        _ => None,
+    }
+}
+
+/// A decoded input, or the label and error of one that could not be used.
+type Decoded = Result<Input, Box<(String, Fatal)>>;
+
+/// Decode one input's text. Several messages on separate lines of stdin (each a complete
+/// message: base64, a form body, a URL, a token) give one input each, when the text as a
+/// whole is not one message.
+fn decode_all(label: &str, text: &str) -> Result<Vec<Decoded>, Fatal> {
+    let whole = decoding::decode(label, text.as_bytes());
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    match whole {
+        Ok(i) => Ok(vec![Ok(i)]),
+        Err(e) if lines.len() < 2 => Err(e),
+        // A file of several messages, one per line, is split only when every line is a
+        // token; a broken multi-line document keeps its one clear error.
+        Err(e) if label != "-" && !lines.iter().all(|l| oidc::jose::looks_compact(l).is_some()) => {
+            Err(e)
+        }
+        Err(_) => Ok(lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| {
+                let name = format!("{label}#{}", n + 1);
+                decoding::decode(&name, line.as_bytes()).map_err(|e| Box::new((name, e)))
+            })
+            .collect()),
+    }
+}
+
+/// `--config`, else `./ssolint.toml`, else the `ssolint.toml` of a lone directory input (a
+/// folder holding a capture and the workspace it was taken from).
+fn load_config(args: &CheckArgs) -> Result<Option<LoadedConfig>, Fatal> {
+    if let Some(p) = &args.config {
+        return config::load(p).map(Some);
+    }
+    let default = Path::new("ssolint.toml");
+    if default.exists() {
+        return config::load(default).map(Some);
+    }
+    if let [dir] = args.inputs.as_slice() {
+        let inside = dir.join("ssolint.toml");
+        if dir.is_dir() && inside.exists() {
+            return config::load(&inside).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// Files of a directory input that are not messages: configuration files and the files the
+/// configuration refers to (IdP metadata, certificates, JWKS, the directory).
+fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if matches!(
+        name,
+        "ssolint.toml" | "ssolint.yaml" | "ssolint.yml" | "ssolint.json"
+    ) {
+        return true;
+    }
+    let Some(c) = config else { return false };
+    let cfg = &c.config;
+    let referenced = cfg
+        .saml
+        .idp
+        .metadata
+        .iter()
+        .chain(&cfg.saml.idp.certificates)
+        .chain(
+            cfg.oidc
+                .iter()
+                .flat_map(|o| o.jwks.iter().chain(&o.discovery)),
+        )
+        .chain(&cfg.simulate.directory);
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let this = canonical(path);
+    this.is_some()
+        && referenced
+            .into_iter()
+            .any(|r| canonical(&c.resolve(r)) == this)
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
@@ -157,7 +373,7 @@ fn load_doc<T>(
 fn oidc_expectations(
     args: &CheckArgs,
     cfg: Option<&LoadedConfig>,
-) -> Result<OidcExpectations, Fatal> {
+) -> Result<(OidcExpectations, Vec<String>), Fatal> {
     let section = cfg.and_then(|c| c.config.oidc.as_ref());
     let from_cfg = |p: &Option<String>| -> Option<PathBuf> {
         let (c, p) = (cfg?, p.as_ref()?);
@@ -175,10 +391,13 @@ fn oidc_expectations(
         .as_deref()
         .map(|p| load_doc(p, "discovery document", Discovery::parse))
         .transpose()?;
-    let jwks = jwks_path
-        .as_deref()
-        .map(|p| load_doc(p, "JWKS", Jwks::parse).map(|(set, _problems)| set))
-        .transpose()?;
+    let (jwks, problems) = match jwks_path.as_deref() {
+        Some(p) => {
+            let (set, problems) = load_doc(p, "JWKS", Jwks::parse)?;
+            (Some(set), problems)
+        }
+        None => (None, Vec::new()),
+    };
     let mut exp = OidcExpectations {
         issuer: args
             .issuer
@@ -207,54 +426,603 @@ fn oidc_expectations(
         exp.algorithms = d.id_token_algs.clone();
         exp.algorithms_source = Some(AllowSource::Discovery);
     }
-    Ok(exp)
+    Ok((exp, problems))
 }
 
-/// Check one input's text (already trimmed).
-pub fn check_text(
-    ctx: &Ctx,
-    name: &str,
-    text: &str,
-    oidc_exp: &OidcExpectations,
-    scim_exp: &ScimExpectations,
-    skew: chrono::Duration,
-) -> Result<Report, Fatal> {
-    let mut r = Report::new(name);
-    if oidc::jose::looks_compact(text).is_some() {
-        let checked = oidc::check_token(text, oidc_exp, ctx.clock, skew);
-        r.add_file(SourceFile::new(name, text));
-        r.input.kind = Some(checked.kind.input_kind().to_string());
-        r.vendor = checked.vendor();
-        r.summary = checked.summary();
-        r.findings = checked.findings;
-        return Ok(r);
+/// Resolve every expectation before any input is read.
+fn plan(ctx: &Ctx, args: &CheckArgs, config: Option<&LoadedConfig>) -> Result<Plan, Fatal> {
+    let (oidc, jwks_problems) = oidc_expectations(args, config)?;
+    let cfg = config.map(|c| &c.config);
+    let scim = ScimExpectations {
+        verified_domains: cfg.map(|c| c.workspace.verified_domains.clone()),
+    };
+    let configured_skew = match cfg.and_then(|c| c.clock_skew.as_deref()) {
+        Some(s) => Some(crate::clock::parse_duration(s).map_err(|e| {
+            Fatal::new(
+                &input::UNDECODABLE,
+                format!("configuration clock_skew: {e}"),
+            )
+        })?),
+        None => None,
+    };
+    let skew = ctx.skew_or(configured_skew);
+
+    let mut trusted = Vec::new();
+    for p in &args.idp_cert {
+        trusted.extend(load_certificates(p)?);
     }
-    if text.starts_with('{') || text.starts_with('[') {
-        let source = SourceFile::new(name, text);
-        let checked = scim::check_payload(text, scim_exp).map_err(|e| {
-            let offset = e.offset_in(text);
-            Fatal::new(e.rule(), e.message.clone()).at(source.clone(), offset)
+    let idp = cfg.map(|c| &c.saml.idp);
+    if let (Some(c), Some(idp)) = (config, idp) {
+        for p in &idp.certificates {
+            trusted.extend(load_certificates(&c.resolve(p))?);
+        }
+    }
+    let metadata_path = args
+        .idp_metadata
+        .clone()
+        .or_else(|| Some(config?.resolve(idp?.metadata.as_ref()?)));
+    let wanted_entity = idp.and_then(|i| i.entity_id.clone());
+    let mut metadata_entity = None;
+    let mut metadata_vendor = None;
+    if let Some(p) = metadata_path {
+        let md = load_metadata(&p, wanted_entity.as_deref())?;
+        trusted.extend(md.certificates);
+        metadata_entity = md.entity_id;
+        metadata_vendor = md.vendor;
+    }
+
+    let attrs = cfg.map(|c| &c.saml.attributes);
+    let groups = cfg.map(|c| &c.saml.groups);
+    let directory = args.users.as_deref().map(load_directory).transpose()?;
+    let saml = Expectations {
+        sp_entity_id: args
+            .sp_entity_id
+            .clone()
+            .or_else(|| cfg.and_then(|c| c.saml.sp.entity_id.clone())),
+        acs_url: args
+            .acs_url
+            .clone()
+            .or_else(|| cfg.and_then(|c| c.saml.sp.acs_url.clone())),
+        idp_entity_id: wanted_entity.or(metadata_entity),
+        request_id: args.request_id.clone(),
+        nameid_format: cfg.and_then(|c| c.saml.sp.nameid_format.clone()),
+        attributes: AttributeNames {
+            email: attrs.and_then(|a| a.email.clone()),
+            given_name: attrs.and_then(|a| a.given_name.clone()),
+            family_name: attrs.and_then(|a| a.family_name.clone()),
+            groups: attrs.and_then(|a| a.groups.clone()),
+        },
+        group_filter: groups.and_then(|g| g.filter.clone()),
+        group_mappings: groups
+            .map(|g| g.mappings.iter().map(|m| m.group.clone()).collect())
+            .unwrap_or_default(),
+        // An empty list is a configuration problem (`config.no-verified-domain`), not one
+        // of each message.
+        verified_domains: cfg
+            .map(|c| c.workspace.verified_domains.clone())
+            .filter(|d| !d.is_empty()),
+        mfa_expected: cfg.is_some_and(|c| c.mfa() == config::model::Mfa::Idp),
+        directory,
+        skew,
+    };
+    let sp_key = args
+        .sp_key
+        .as_deref()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| {
+                Fatal::new(
+                    &input::UNDECODABLE,
+                    format!("cannot read SP key {}: {e}", p.display()),
+                )
+            })?;
+            crate::saml::encrypted::load_private_key(&bytes).map_err(|e| {
+                Fatal::new(&input::UNDECODABLE, format!("SP key {}: {e}", p.display()))
+            })
+        })
+        .transpose()?;
+    Ok(Plan {
+        oidc,
+        jwks_problems,
+        scim,
+        saml,
+        trusted,
+        policy: SignaturePolicy {
+            require_signed_assertion: cfg.is_some_and(|c| c.require_signed_assertion()),
+        },
+        vendor: idp.and_then(|i| i.vendor).or(metadata_vendor),
+        sp_key,
+        skew,
+        wall_clock: Utc::now(),
+    })
+}
+
+fn load_certificates(path: &Path) -> Result<Vec<Certificate>, Fatal> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read IdP certificate {}: {e}", path.display()),
+        )
+    })?;
+    Certificate::from_file_bytes(&bytes).map_err(|e| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("IdP certificate {}: {e}", path.display()),
+        )
+    })
+}
+
+struct IdpMetadata {
+    entity_id: Option<String>,
+    certificates: Vec<Certificate>,
+    vendor: Option<Vendor>,
+}
+
+/// The IdP entity of a metadata file (the one named `wanted`, else the first IdP), its
+/// signing certificates and the vendor its shapes give away.
+fn load_metadata(path: &Path, wanted: Option<&str>) -> Result<IdpMetadata, Fatal> {
+    let text = read_file(path, "IdP metadata")?;
+    let source = SourceFile::new(path.display().to_string(), text);
+    let doc = decoding::parse_xml(&source, &[])?;
+    let message = view::read(&doc);
+    let entities: Vec<&view::EntityDescriptor> = match &message {
+        SamlMessage::EntityDescriptor(e) => vec![e],
+        SamlMessage::EntitiesDescriptor(es) => es.entities.iter().collect(),
+        _ => {
+            return Err(Fatal::new(
+                &input::UNDECODABLE,
+                format!(
+                    "{}: not SAML metadata (no EntityDescriptor at the root)",
+                    path.display()
+                ),
+            ))
+        }
+    };
+    let entity = entities
+        .iter()
+        .find(|e| wanted.is_some() && e.entity_id.as_ref().map(|i| i.as_str()) == wanted)
+        .or_else(|| entities.iter().find(|e| e.idp.is_some()))
+        .ok_or_else(|| {
+            Fatal::new(
+                &input::UNDECODABLE,
+                format!("{}: the metadata describes no IdP", path.display()),
+            )
         })?;
-        return match checked {
-            Some(scim::ScimCheck { kind: ScimKind::Other(urn), .. }) => Err(Fatal::new(
+    let mut certificates = Vec::new();
+    for c in entity.idp.iter().flat_map(|i| &i.keys.signing_certs) {
+        let cert = Certificate::from_base64(c.as_str()).map_err(|e| {
+            Fatal::new(
                 &input::UNDECODABLE,
-                format!("{name}: a SCIM {urn} message; check reads SCIM User, Group and ListResponse payloads"),
-            )),
-            Some(c) => {
-                r.add_file(source);
-                r.input.kind = c.kind.input_kind().map(str::to_string);
-                r.summary.insert("resources".into(), json!(c.resources));
-                r.findings = c.findings;
-                Ok(r)
-            }
-            None => Err(Fatal::new(
-                &input::UNDECODABLE,
-                format!("{name}: JSON, but neither a SCIM User/Group/ListResponse (no SCIM `schemas`) nor a token"),
-            )),
-        };
+                format!(
+                    "{}: a signing certificate does not parse: {e}",
+                    path.display()
+                ),
+            )
+            .at(source.clone(), c.span.start)
+        })?;
+        certificates.push(cert);
     }
-    Err(Fatal::new(
-        &input::UNDECODABLE,
-        format!("{name}: not a compact JWT/JWE (three or five base64url segments) nor SCIM JSON; SAML responses are checked by the SAML checks, not here"),
-    ))
+    Ok(IdpMetadata {
+        entity_id: entity.entity_id.as_ref().map(|e| e.value.clone()),
+        certificates,
+        vendor: saml_vendor::guess(&message).map(|g| g.vendor),
+    })
+}
+
+fn load_directory(path: &Path) -> Result<Vec<DirectoryEntry>, Fatal> {
+    let reader = crate::sim::directory::DirectoryReader::open(path)?;
+    let mut users = Vec::new();
+    for user in reader {
+        let user = user?;
+        let idp_email = match user.idp_email {
+            Some(crate::sim::directory::IdpEmail::Other(e)) => Some(e),
+            _ => None,
+        };
+        users.push(DirectoryEntry {
+            email: user.email,
+            idp_email,
+        });
+    }
+    Ok(users)
+}
+
+/// Check every message of a decoded input; one report.
+pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
+    let mut r = Report::new(decoded.path.clone());
+    r.input.kind = Some(decoded.kind.as_str().to_string());
+    r.input.encodings = decoding::encoding_names(&decoded.encodings);
+    let har = decoded.kind == Kind::Har;
+    let pairs = flow::pairings(&decoded.messages);
+    let mut files = Vec::new();
+    for (i, m) in decoded.messages.iter().enumerate() {
+        let file = r.add_file(m.source.clone());
+        files.push(file);
+        let mut extra_files = Vec::new();
+        let paired = har
+            .then(|| flow::request_id(&decoded.messages, &pairs, i))
+            .flatten()
+            .filter(|_| plan.saml.request_id.is_none());
+        let (findings, summary, vendor) = match paired {
+            Some(id) => {
+                let exp = Expectations {
+                    request_id: Some(id),
+                    ..plan.saml.clone()
+                };
+                check_message(ctx, plan, &exp, m, file, har, &mut extra_files)
+            }
+            None => check_message(ctx, plan, &plan.saml, m, file, har, &mut extra_files),
+        };
+        // Decrypted assertions: their findings point past the message's own file.
+        for extra in extra_files {
+            r.add_file(extra);
+        }
+        if r.vendor.is_none() {
+            r.vendor = vendor;
+        }
+        r.findings.extend(findings);
+        if har {
+            let origin = m.har.as_ref();
+            r.messages.push(MessageInfo {
+                kind: m.kind.as_str().to_string(),
+                encodings: decoding::encoding_names(&m.encodings),
+                url: origin.map(|o| o.url.clone()),
+                method: origin.map(|o| o.method.clone()),
+                time: origin.and_then(|o| o.time.clone()),
+                file: Some(file),
+                summary,
+            });
+        } else {
+            r.summary = summary;
+        }
+    }
+    if har {
+        r.findings
+            .extend(flow::check(&decoded.messages, &files, &pairs));
+        r.summary.insert(
+            "flow".into(),
+            json!(flow::timings(&decoded.messages, &pairs)),
+        );
+        r.summary
+            .insert("messages".into(), json!(decoded.messages.len()));
+    }
+    r.vendor = plan.vendor.or(r.vendor);
+    r.evaluated = evaluated(decoded);
+    if ctx.redact {
+        redact(&mut r, decoded);
+    }
+    if ctx.format == crate::cli::Format::Human {
+        reflow_long_lines(&mut r);
+    }
+    r.sort();
+    r
+}
+
+/// Longer lines than this are broken between tags for human output.
+const LONG_LINE: usize = 240;
+
+/// IdPs send XML on one line of thousands of characters, which no snippet can show. For
+/// human output each such text is shown with a line break between adjacent tags (`><`);
+/// spans move by the breaks inserted before them, and the path says the text was reflowed.
+fn reflow_long_lines(r: &mut Report) {
+    let mut inserted: Vec<Option<Vec<usize>>> = Vec::new();
+    for f in &mut r.files {
+        let long = f.text.lines().any(|l| l.len() > LONG_LINE);
+        if !long || !f.text.trim_start().starts_with('<') {
+            inserted.push(None);
+            continue;
+        }
+        let mut text = String::with_capacity(f.text.len() + f.text.len() / 20);
+        let mut breaks = Vec::new();
+        let mut prev = '\0';
+        for (i, c) in f.text.char_indices() {
+            if c == '<' && prev == '>' {
+                text.push('\n');
+                breaks.push(i);
+            }
+            text.push(c);
+            prev = c;
+        }
+        *f = SourceFile::new(format!("{} (reflowed, one tag per line)", f.path), text);
+        inserted.push(Some(breaks));
+    }
+    let shift = |file: FileId, offset: usize| match inserted.get(file) {
+        Some(Some(b)) => offset + b.partition_point(|&x| x <= offset),
+        _ => offset,
+    };
+    for f in &mut r.findings {
+        if let Some(l) = f.location.as_mut() {
+            if let Some(s) = l.span {
+                let start = shift(l.file, s.start);
+                l.span = Some(crate::source::Span::new(
+                    start,
+                    shift(l.file, s.end).max(start),
+                ));
+            }
+        }
+        for l in &mut f.labels {
+            let start = shift(l.file, l.span.start);
+            l.span = crate::source::Span::new(start, shift(l.file, l.span.end).max(start));
+        }
+    }
+}
+
+/// The rule families that ran on an input (junit: one testcase per rule).
+fn evaluated(decoded: &Input) -> Vec<&'static crate::rules::Rule> {
+    let mut rules: Vec<&'static crate::rules::Rule> = Vec::new();
+    let kinds: Vec<Kind> = decoded.messages.iter().map(|m| m.kind).collect();
+    if kinds.iter().any(|k| k.is_saml()) {
+        rules.extend(saml_rules::RULES);
+        rules.extend(crate::rules::saml_signature::RULES);
+    }
+    if kinds.contains(&Kind::Jwt) || kinds.contains(&Kind::Jwe) {
+        rules.extend(crate::rules::oidc::RULES);
+    }
+    if kinds
+        .iter()
+        .any(|k| matches!(k, Kind::ScimUser | Kind::ScimGroup | Kind::ScimListResponse))
+    {
+        rules.extend(crate::rules::scim::RULES);
+    }
+    rules
+}
+
+/// Findings of one message (pointing into `file`), its summary and the vendor it shows.
+fn check_message(
+    ctx: &Ctx,
+    plan: &Plan,
+    exp: &Expectations,
+    m: &Message,
+    file: FileId,
+    in_har: bool,
+    extra_files: &mut Vec<SourceFile>,
+) -> (
+    Vec<Finding>,
+    serde_json::Map<String, serde_json::Value>,
+    Option<Vendor>,
+) {
+    let mut summary = serde_json::Map::new();
+    match &m.content {
+        Content::Xml(doc) => {
+            let (mut findings, mut summary, vendor) =
+                check_saml(ctx, plan, exp, doc, file, in_har, &mut summary);
+            let outer_signed = summary.get("signed_response") == Some(&json!(true));
+            let decrypted_file = file + 1;
+            if let Some(extra) = decrypted(ctx, plan, exp, m, doc, decrypted_file, &mut findings) {
+                // A trusted signature on the Response covers the encrypted assertion too.
+                if outer_signed {
+                    findings.retain(|f| {
+                        !(f.rule.id == crate::rules::saml_signature::SIGNATURE_MISSING.id
+                            && f.location
+                                .as_ref()
+                                .is_some_and(|l| l.file == decrypted_file))
+                    });
+                }
+                summary.insert("decrypted_assertion".into(), json!(extra.path.clone()));
+                extra_files.push(extra);
+            }
+            (findings, summary, vendor)
+        }
+        Content::Jwt(j) => {
+            let checked = oidc::check_token(&j.token, &plan.oidc, ctx.clock, plan.skew);
+            let vendor = checked.vendor();
+            summary = checked.summary();
+            if !plan.jwks_problems.is_empty() {
+                summary.insert("jwks_problems".into(), json!(plan.jwks_problems));
+            }
+            (in_file(checked.findings, file), summary, vendor)
+        }
+        Content::Json(_) => match scim::check_payload(&m.source.text, &plan.scim) {
+            Ok(Some(c)) => {
+                summary.insert("resources".into(), json!(c.resources));
+                if let ScimKind::Other(urn) = &c.kind {
+                    summary.insert("resource".into(), json!(urn));
+                }
+                (in_file(c.findings, file), summary, None)
+            }
+            // The decoder only hands over SCIM JSON; an unreadable payload was refused there.
+            Ok(None) | Err(_) => (Vec::new(), summary, None),
+        },
+    }
+}
+
+/// With `--sp-key`, decrypt the Response's first EncryptedAssertion and check the assertion
+/// it holds (its own signature, then every assertion rule) as the file `file`.
+fn decrypted(
+    ctx: &Ctx,
+    plan: &Plan,
+    exp: &Expectations,
+    m: &Message,
+    doc: &crate::xml::Document,
+    file: FileId,
+    findings: &mut Vec<Finding>,
+) -> Option<SourceFile> {
+    let key = plan.sp_key.as_ref()?;
+    let SamlMessage::Response(r) = view::read(doc) else {
+        return None;
+    };
+    if !r.assertions.is_empty() {
+        return None;
+    }
+    let node = *r.encrypted_assertions.first()?;
+    let plain = match crate::saml::encrypted::decrypt_assertion(doc, node, key) {
+        Ok(p) => p,
+        Err(e) => {
+            findings.push(
+                Finding::new(
+                    &crate::rules::saml_signature::ASSERTION_ENCRYPTED,
+                    format!("The EncryptedAssertion could not be decrypted with the SP key: {e}."),
+                )
+                .at(file - 1, crate::saml::check::tag_span(doc, node))
+                .element(doc.path(node)),
+            );
+            return None;
+        }
+    };
+    let text = crate::saml::encrypted::standalone(doc, node, &plain);
+    let source = SourceFile::new(format!("{}#decrypted-assertion", m.source.path), text);
+    let inner = match decoding::parse_xml(&source, &[]) {
+        Ok(d) => d,
+        Err(e) => {
+            findings.push(Finding::new(
+                e.rule,
+                format!("the decrypted assertion: {}", e.message),
+            ));
+            return None;
+        }
+    };
+    let message = view::read(&inner);
+    let now = ctx.clock.instant_for(
+        saml_check::issue_instant(&message).or_else(|| r.issue_instant.as_ref()?.value.time()),
+        plan.wall_clock,
+    );
+    let (sig, verified) = dsig::check_signatures(&inner, file, &plan.trusted, &plan.policy, now);
+    findings.extend(sig);
+    let vendor = plan
+        .vendor
+        .or_else(|| saml_vendor::guess(&message).map(|g| g.vendor));
+    let checked = saml_check::check(&inner, file, &message, &verified, exp, vendor, now);
+    findings.extend(checked.findings);
+    Some(source)
+}
+
+/// Point findings made against a lone text (file 0) at `file`.
+fn in_file(mut findings: Vec<Finding>, file: FileId) -> Vec<Finding> {
+    for f in &mut findings {
+        if let Some(l) = f.location.as_mut() {
+            l.file = file;
+        }
+        for l in &mut f.labels {
+            l.file = file;
+        }
+    }
+    findings
+}
+
+fn check_saml(
+    ctx: &Ctx,
+    plan: &Plan,
+    exp: &Expectations,
+    doc: &crate::xml::Document,
+    file: FileId,
+    in_har: bool,
+    summary: &mut serde_json::Map<String, serde_json::Value>,
+) -> (
+    Vec<Finding>,
+    serde_json::Map<String, serde_json::Value>,
+    Option<Vendor>,
+) {
+    let message = view::read(doc);
+    let vendor = plan
+        .vendor
+        .or_else(|| saml_vendor::guess(&message).map(|g| g.vendor));
+    if !matches!(
+        message,
+        SamlMessage::Response(_) | SamlMessage::Assertion(_)
+    ) {
+        // In a capture, requests and logout messages are part of the flow, not mistakes.
+        if in_har {
+            return (Vec::new(), summary.clone(), vendor);
+        }
+        let what = match &message {
+            SamlMessage::AuthnRequest(_) => {
+                "an AuthnRequest (what the SP sends to the IdP to start a login)"
+            }
+            SamlMessage::LogoutRequest(_) => "a LogoutRequest",
+            SamlMessage::LogoutResponse(_) => "a LogoutResponse",
+            SamlMessage::EntityDescriptor(_) | SamlMessage::EntitiesDescriptor(_) => {
+                "SAML metadata"
+            }
+            _ => "not a SAML protocol message",
+        };
+        let f = Finding::new(
+            &saml_rules::NOT_A_RESPONSE,
+            format!("This is {what}, not a SAML Response: `check` validates the IdP's answer to a login. `ssolint decode` shows what this message says; `ssolint lint --metadata` checks metadata."),
+        )
+        .at(file, crate::saml::check::tag_span(doc, doc.root))
+        .element(doc.path(doc.root))
+        .expected("a samlp:Response (or saml:Assertion)")
+        .found(message.kind().unwrap_or("another XML document"));
+        return (vec![f], summary.clone(), vendor);
+    }
+    let now = ctx
+        .clock
+        .instant_for(saml_check::issue_instant(&message), plan.wall_clock);
+    let (mut findings, verified) =
+        dsig::check_signatures(doc, file, &plan.trusted, &plan.policy, now);
+    let checked = saml_check::check(doc, file, &message, &verified, exp, vendor, now);
+    findings.extend(checked.findings);
+    summary.insert("checked_at".into(), json!(now.to_rfc3339()));
+    summary.insert("skew_seconds".into(), json!(plan.skew.num_seconds()));
+    if let Some(i) = message.issuer() {
+        summary.insert("issuer".into(), json!(i.value.as_str().trim()));
+    }
+    summary.insert("email".into(), json!(checked.email));
+    summary.insert(
+        "signed_assertion".into(),
+        json!(verified.signed_assertion().is_some()),
+    );
+    summary.insert("signed_response".into(), json!(verified.root_signed(doc)));
+    summary.insert("trusted_certificates".into(), json!(plan.trusted.len()));
+    if plan.sp_key.is_some() {
+        summary.insert("sp_key".into(), json!(true));
+    }
+    (findings, summary.clone(), vendor)
+}
+
+/// Pseudonyms for personal values in every text the report shows. Source texts are
+/// rewritten line by line, so findings keep their line; columns move to the same line.
+fn redact(r: &mut Report, decoded: &Input) {
+    let redactor = Redactor::new();
+    for m in &decoded.messages {
+        match &m.content {
+            Content::Xml(doc) => redactor.collect_saml(&view::read(doc)),
+            Content::Jwt(j) => {
+                if let Some(c) = &j.claims {
+                    redactor.collect_claims(c);
+                }
+            }
+            Content::Json(v) => redactor.collect_scim(v),
+        }
+    }
+    redactor.report(r);
+    let old: Vec<SourceFile> = r.files.clone();
+    for f in &mut r.files {
+        let text: Vec<String> = f.text.split('\n').map(|l| redactor.text(l)).collect();
+        *f = SourceFile::new(f.path.clone(), text.join("\n"));
+    }
+    let remap = |file: FileId, span: crate::source::Span, files: &[SourceFile]| {
+        let (Some(o), Some(n)) = (old.get(file), files.get(file)) else {
+            return span;
+        };
+        let moved = |offset: usize| {
+            let (line, col) = o.line_col(offset);
+            let start = n
+                .text
+                .split_inclusive('\n')
+                .take(line.saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>();
+            let rest = n.text.get(start..).unwrap_or_default();
+            let line_text = rest.split('\n').next().unwrap_or_default();
+            start
+                + line_text
+                    .char_indices()
+                    .nth(col.saturating_sub(1))
+                    .map_or(line_text.len(), |(i, _)| i)
+        };
+        let start = moved(span.start);
+        crate::source::Span::new(start, moved(span.end).max(start))
+    };
+    let files = r.files.clone();
+    for f in &mut r.findings {
+        if let Some(l) = f.location.as_mut() {
+            if let Some(s) = l.span {
+                l.span = Some(remap(l.file, s, &files));
+            }
+        }
+        for l in &mut f.labels {
+            l.span = remap(l.file, l.span, &files);
+            l.message = redactor.text(&l.message);
+        }
+        f.hint = f.hint.as_deref().map(|h| redactor.text(h));
+    }
 }

@@ -24,7 +24,9 @@
 //!   nbf, auth_time), `encrypted`;
 //! - SCIM kinds: `resource`, `id`, `user_name`, `display_name`, `emails`, `members`,
 //!   `total_results`;
-//! - `har`: `messages` (count); each message's summary is in `messages[i].summary`.
+//! - `har`: `messages` (count), `pairs` (`{matched: [{request, response, id,
+//!   relay_state_matches}], responses_without_request, requests_without_response}`, 1-based
+//!   positions); each message's summary is in `messages[i].summary`.
 
 use crate::cli::{Ctx, DecodeArgs, Format};
 use crate::clock::{self, Clock};
@@ -73,8 +75,14 @@ pub fn build_report(ctx: &Ctx, decoded: &Input) -> Report {
         if report.vendor.is_none() {
             report.vendor = vendor;
         }
-        if decoded.kind == Kind::Har {
-            let title = format!("message {} of {}", i + 1, decoded.messages.len());
+        if decoded.kind == Kind::Har && ctx.format == Format::Human {
+            let mut title = format!("message {} of {}", i + 1, decoded.messages.len());
+            if let Some(o) = &m.har {
+                title.push_str(&format!(": {} {}", o.method, rewrite(&o.url)));
+                if let Some(t) = &o.time {
+                    title.push_str(&format!(" at {t}"));
+                }
+            }
             body.push_str(&format!("== {title} ==\n"));
         }
         if ctx.format == Format::Human {
@@ -103,9 +111,74 @@ pub fn build_report(ctx: &Ctx, decoded: &Input) -> Report {
         report
             .summary
             .insert("messages".into(), json!(decoded.messages.len()));
+        report
+            .summary
+            .insert("pairs".into(), pairs(&report.messages));
     }
     report.body = (!body.is_empty()).then_some(body);
     report
+}
+
+/// Requests and the responses that answer them across a capture (ID ↔ InResponseTo), with
+/// whether RelayState came back unchanged. Numbers are 1-based message positions.
+fn pairs(messages: &[MessageInfo]) -> Value {
+    let field =
+        |m: &MessageInfo, k: &str| m.summary.get(k).and_then(Value::as_str).map(str::to_string);
+    let relay = |m: &MessageInfo| {
+        m.summary
+            .get("binding")
+            .and_then(|b| b.get("relay_state"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let is_request = |m: &MessageInfo| {
+        matches!(
+            m.kind.as_str(),
+            "saml-authn-request" | "saml-logout-request"
+        )
+    };
+    let mut answered = vec![false; messages.len()];
+    let mut matched = Vec::new();
+    let mut unmatched = Vec::new();
+    for (j, resp) in messages.iter().enumerate() {
+        let Some(irt) = field(resp, "in_response_to") else {
+            continue;
+        };
+        let request = messages
+            .iter()
+            .enumerate()
+            .take(j)
+            .find(|(_, m)| is_request(m) && field(m, "id").as_deref() == Some(irt.as_str()));
+        match request {
+            Some((i, req)) => {
+                if let Some(a) = answered.get_mut(i) {
+                    *a = true;
+                }
+                let relay_state_matches = match (relay(req), relay(resp)) {
+                    (Some(a), Some(b)) => json!(a == b),
+                    _ => Value::Null,
+                };
+                matched.push(json!({
+                    "request": i + 1,
+                    "response": j + 1,
+                    "id": irt,
+                    "relay_state_matches": relay_state_matches,
+                }));
+            }
+            None => unmatched.push(json!(j + 1)),
+        }
+    }
+    let unanswered: Vec<Value> = messages
+        .iter()
+        .enumerate()
+        .filter(|(i, m)| is_request(m) && !answered.get(*i).copied().unwrap_or(true))
+        .map(|(i, _)| json!(i + 1))
+        .collect();
+    json!({
+        "matched": matched,
+        "responses_without_request": unmatched,
+        "requests_without_response": unanswered,
+    })
 }
 
 fn collect_personal(r: &Redactor, m: &Message) {

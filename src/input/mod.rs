@@ -328,10 +328,7 @@ pub fn decode(path_label: &str, bytes: &[u8]) -> Result<Input, Fatal> {
     let message = if trimmed.starts_with('{') {
         // JSON at the top: a HAR capture or a SCIM payload, parsed once.
         let source = SourceFile::new(path_label, trimmed);
-        let value = crate::json::parse(trimmed).map_err(|e| {
-            Fatal::new(e.rule(), format!("{} (JSON)", e.message))
-                .at(source.clone(), e.offset_in(trimmed))
-        })?;
+        let value = crate::json::parse(trimmed).map_err(|e| json_fatal(&source, &e))?;
         if let Some(entries) = har::entries(&value) {
             return Ok(Input {
                 path: path_label.to_string(),
@@ -380,6 +377,17 @@ fn utf8_text<'a>(
             format!("{label}: the {what} is not UTF-8 text (invalid byte at offset {offset})"),
         )
     })
+}
+
+/// The fatal error for a JSON text, pointing at line:column of the text parsed.
+pub fn json_fatal(source: &SourceFile, err: &crate::json::JsonError) -> Fatal {
+    // serde's message ends with its own "at line L column C"; the prefix already says where.
+    let what = err
+        .message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&err.message);
+    Fatal::new(err.rule(), format!("JSON: {what}")).at(source.clone(), err.offset_in(&source.text))
 }
 
 /// The one mapping from XML tree errors to `input.*` rules.

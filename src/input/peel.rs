@@ -72,7 +72,13 @@ fn detect_in(
     };
     let t = text.trim();
     if t.is_empty() {
-        note(tried, &layers, "anything: the text is empty");
+        if layers.iter().all(|l| *l == Encoding::Bom) {
+            return Err(Fatal::new(
+                &rule::UNDECODABLE,
+                format!("{label}: the input is empty; give a SAML message, URL, form body, HAR capture, JWT or SCIM payload"),
+            ));
+        }
+        note(tried, &layers, "a value (it is empty)");
         return Ok(None);
     }
     if layers.len() > MAX_LAYERS {
@@ -85,9 +91,7 @@ fn detect_in(
     note(tried, &layers, "raw XML (does not start with '<')");
     if t.starts_with('{') {
         let source = SourceFile::new(label, t);
-        let value = crate::json::parse(t).map_err(|e| {
-            Fatal::new(e.rule(), format!("{} (JSON)", e.message)).at(source.clone(), e.offset_in(t))
-        })?;
+        let value = crate::json::parse(t).map_err(|e| super::json_fatal(&source, &e))?;
         return json_message(source, value, layers).map(Some);
     }
     note(tried, &layers, "JSON (does not start with '{')");
@@ -175,10 +179,15 @@ pub(super) fn json_message(
     } else if schemas.contains(&SCIM_GROUP) {
         Kind::ScimGroup
     } else {
+        let seen = if schemas.is_empty() {
+            "no \"schemas\"".to_string()
+        } else {
+            format!("\"schemas\" {schemas:?}")
+        };
         return Err(Fatal::new(
             &rule::UNDECODABLE,
             format!(
-                "{}: JSON, but neither a HAR capture (no log.entries) nor a SCIM User, Group or ListResponse (no recognised \"schemas\")",
+                "{}: JSON, but neither a HAR capture (no log.entries) nor a SCIM User, Group or ListResponse ({seen})",
                 source.path
             ),
         ));
@@ -194,11 +203,11 @@ pub(super) fn json_message(
 }
 
 /// The parameters of a URL, query string or form body that carries a SAML message or token.
-pub(super) struct Params<'a> {
-    /// The text is a full URL (not a bare query or body).
-    full_url: Option<&'a str>,
+pub(super) struct Params {
+    /// The URL without its query, when the text is a full URL (not a bare query or body).
+    full_url: Option<String>,
     /// Raw `name=value` pieces (still URL-encoded) and their decoded forms.
-    pairs: Vec<(&'a str, String, String)>,
+    pairs: Vec<(String, String, String)>,
 }
 
 pub(super) const PARAMETERS: [&str; 3] = ["SAMLResponse", "SAMLRequest", "id_token"];
@@ -208,36 +217,42 @@ pub(super) fn mentions_parameter(s: &str) -> bool {
     PARAMETERS.iter().any(|p| s.contains(&format!("{p}=")))
 }
 
-impl<'a> Params<'a> {
-    pub(super) fn find(t: &'a str) -> Option<Params<'a>> {
-        let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
+impl Params {
+    /// The parameters of a URL, query string or form body; line breaks and other white space
+    /// a copy from a terminal or log adds are dropped (URL-encoding never produces them).
+    pub(super) fn find(text: &str) -> Option<Params> {
+        if !mentions_parameter(text) {
+            return None;
+        }
+        let t: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let lower = t.get(..8).unwrap_or(&t).to_ascii_lowercase();
         let (full_url, pieces): (Option<&str>, Vec<&str>) =
             if lower.starts_with("http://") || lower.starts_with("https://") {
-                let (before, fragment) = t.split_once('#').unwrap_or((t, ""));
+                let (before, fragment) = t.split_once('#').unwrap_or((&t, ""));
                 let (base, query) = before.split_once('?').unwrap_or((before, ""));
                 (
                     Some(base),
                     query.split('&').chain(fragment.split('&')).collect(),
                 )
             } else {
-                let body = t.strip_prefix('?').unwrap_or(t);
-                if body.chars().any(|c| c.is_whitespace()) {
-                    return None;
-                }
+                let body = t.strip_prefix('?').unwrap_or(&t);
                 (None, body.split('&').collect())
             };
-        let pairs: Vec<(&str, String, String)> = pieces
+        let pairs: Vec<(String, String, String)> = pieces
             .into_iter()
             .filter(|p| !p.is_empty())
             .filter_map(|p| {
                 let (k, v) = url::form_urlencoded::parse(p.as_bytes()).next()?;
-                Some((p, k.into_owned(), v.into_owned()))
+                Some((p.to_string(), k.into_owned(), v.into_owned()))
             })
             .collect();
         let found = pairs
             .iter()
             .any(|(_, k, _)| PARAMETERS.contains(&k.as_str()));
-        found.then_some(Params { full_url, pairs })
+        found.then(|| Params {
+            full_url: full_url.map(str::to_string),
+            pairs,
+        })
     }
 
     pub(super) fn value(&self, name: &str) -> Option<&str> {
@@ -247,17 +262,17 @@ impl<'a> Params<'a> {
             .map(|(_, _, v)| v.as_str())
     }
 
-    fn raw(&self, name: &str) -> Option<&'a str> {
+    fn raw(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
             .find(|(_, k, _)| k == name)
-            .map(|(raw, _, _)| *raw)
+            .map(|(raw, _, _)| raw.as_str())
     }
 }
 
 fn from_params(
     label: &str,
-    params: &Params<'_>,
+    params: &Params,
     layers: Vec<Encoding>,
     tried: &mut Vec<String>,
 ) -> Result<Option<Message>, Fatal> {
@@ -282,7 +297,7 @@ fn from_params(
         sig_alg: params.value("SigAlg").map(str::to_string),
         signature: params.value("Signature").map(str::to_string),
         deflated: false,
-        url: params.full_url.map(str::to_string),
+        url: params.full_url.clone(),
         signed_octets,
     };
     let outer = if params.full_url.is_some() {
@@ -563,6 +578,11 @@ mod tests {
         );
         assert_eq!(
             encodings(&form),
+            (Kind::SamlResponse, vec!["form-body", "base64"])
+        );
+        let wrapped_form = format!("{}\n{}", &form[..40], &form[40..]);
+        assert_eq!(
+            encodings(&wrapped_form),
             (Kind::SamlResponse, vec!["form-body", "base64"])
         );
         let pct: String = url::form_urlencoded::byte_serialize(b64.as_bytes()).collect();

@@ -150,7 +150,7 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                     &rules::EXPIRED,
                     "exp",
                     format!(
-                        "the token expired at {} ({} before {}); the {skew_words} skew does not save it (it is {} beyond the skew)",
+                        "the token expired at {} ({} before {}); the allowed skew ({skew_words}) does not save it: it is {} beyond it",
                         fmt_time(exp),
                         human_duration(now - exp),
                         fmt_time(now),
@@ -169,7 +169,7 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                     &rules::NOT_YET_VALID,
                     "nbf",
                     format!(
-                        "the token is not valid before {} ({} after {}, more than the {skew_words} skew): the IdP's clock is probably ahead",
+                        "the token is not valid before {} ({} after {}, more than the allowed skew of {skew_words}): the IdP's clock is probably ahead",
                         fmt_time(nbf),
                         human_duration(nbf - now),
                         fmt_time(now)

@@ -173,4 +173,24 @@ mod tests {
         assert_eq!(looks_compact("eyJhbGciOiJIUzI1NiJ9"), Some(TokenKind::Jws));
         assert_eq!(looks_compact("{\"a\":1}"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_encodings_round_trip(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let text = b64url(&bytes);
+            proptest::prop_assert_eq!(b64url_strict(&text).unwrap(), bytes);
+            let padded = format!("{}=", text);
+            proptest::prop_assert!(b64url_strict(&padded).is_err());
+            if !text.is_empty() {
+                let spaced = format!("{} {}", &text[..1], &text[1..]);
+                proptest::prop_assert!(b64url_strict(&spaced).is_err());
+            }
+        }
+
+        #[test]
+        fn strict_decoding_never_panics(text in "[A-Za-z0-9_=+/ -]{0,40}") {
+            let _ = b64url_strict(&text);
+            let _ = looks_compact(&text);
+        }
+    }
 }

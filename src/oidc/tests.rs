@@ -235,3 +235,54 @@ fn describe_gives_times_in_words() {
     assert_eq!(d.times["exp"]["relative"], "in 10 minutes");
     assert!(d.problems.is_empty());
 }
+
+#[test]
+fn entra_email_without_domain_owner_verification_is_the_noauth_class() {
+    let t = now().timestamp();
+    let tid = "9188040d-6c67-4c5b-b112-36a304b66dad";
+    let iss = format!("https://login.microsoftonline.com/{tid}/v2.0");
+    let claims = format!(
+        r#"{{"iss":"{iss}","tid":"{tid}","aud":"client-1","sub":"u","email":"a@b.test","iat":{t},"exp":{}}}"#,
+        t + 60
+    );
+    let tok = hs256(r#"{"alg":"HS256"}"#, &claims);
+    let mut e = expectations();
+    e.issuer = Some(iss);
+    let c = check_token(&tok, &e, Clock::Fixed(now()), Duration::seconds(180));
+    assert_eq!(rules_of(&c), vec!["oidc.identity-by-email"]);
+    let with_edov = claims.replace("\"sub\"", "\"xms_edov\":true,\"sub\"");
+    let tok = hs256(r#"{"alg":"HS256"}"#, &with_edov);
+    let c = check_token(&tok, &e, Clock::Fixed(now()), Duration::seconds(180));
+    assert!(c.findings.is_empty(), "{:?}", rules_of(&c));
+}
+
+#[test]
+fn keys_without_kid_are_tried_and_keys_with_another_kid_are_not() {
+    let jwks = format!(
+        r#"{{"keys":[{{"kty":"oct","kid":"other","k":"{0}"}},{{"kty":"oct","k":"{0}"}},{{"kty":"oct","use":"enc","k":"{0}"}}]}}"#,
+        jose::b64url(SECRET)
+    );
+    let (set, _) = Jwks::parse(&jwks).unwrap();
+    let sel = select_keys(&set, "HS256", Some("k1"));
+    assert_eq!(
+        sel.iter().map(|c| c.candidate).collect::<Vec<_>>(),
+        vec![false, true, false]
+    );
+    assert!(sel[2].reason.contains("use=\"enc\""));
+}
+
+proptest::proptest! {
+    /// Hostile input never panics: arbitrary segments, JSON-ish payloads, any algorithm.
+    #[test]
+    fn arbitrary_tokens_never_panic(
+        header in "\\{\"alg\":\"(HS256|RS256|ES256|EdDSA|none|x)\"(,\"kid\":\"k1\")?(,\"crit\":1)?\\}",
+        payload in "[ -~]{0,60}",
+        sig in "[A-Za-z0-9_-]{0,90}",
+        extra in proptest::option::of("[A-Za-z0-9_.=+/-]{0,20}"),
+    ) {
+        let tok = format!("{}.{}.{sig}{}", jose::b64url(header.as_bytes()), jose::b64url(payload.as_bytes()), extra.unwrap_or_default());
+        let c = check_token(&tok, &expectations(), Clock::IssueInstant, Duration::seconds(180));
+        let _ = c.summary();
+        let _ = describe(&tok, Some(now()));
+    }
+}

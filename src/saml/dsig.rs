@@ -25,6 +25,9 @@ use openssl::sign::Verifier;
 
 pub use verified::{Trust, VerifiedView};
 
+/// Signatures verified per message; any beyond are reported, not verified.
+pub const MAX_SIGNATURES: usize = 16;
+
 /// What the service provider requires.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SignaturePolicy {
@@ -110,9 +113,26 @@ pub fn check_signatures(
 ) -> (Vec<Finding>, VerifiedView) {
     let trusted_keys: Vec<Option<PKey<Public>>> =
         trusted.iter().map(|c| c.public_key().ok()).collect();
+    // Each signature costs a canonicalisation of what it references: a hostile message with
+    // thousands of them would be quadratic. SAML messages carry two or three.
     let checks: Vec<SignatureCheck> = signature::find_all(doc)
         .into_iter()
-        .map(|s| verify_one(doc, s, &trusted_keys))
+        .enumerate()
+        .map(|(i, s)| {
+            if i < MAX_SIGNATURES {
+                verify_one(doc, s, &trusted_keys)
+            } else {
+                SignatureCheck {
+                    info: signature::parse(doc, s),
+                    referenced: None,
+                    digest_ok: false,
+                    key: None,
+                    problems: vec![Problem::Malformed(format!(
+                        "the message has more than {MAX_SIGNATURES} signatures; the rest are not verified"
+                    ))],
+                }
+            }
+        })
         .collect();
     let instant = issue_instant(doc).unwrap_or(at);
     let mut findings = Vec::new();
@@ -244,7 +264,10 @@ fn check_reference(
         }
     }
     // Without a canonicalisation transform the node-set is serialised with Canonical XML 1.0.
-    let method = method.unwrap_or(Method::Inclusive10 { comments: false });
+    let mut method = method.unwrap_or(Method::Inclusive10 { comments: false });
+    // A bare-name `#id` reference selects the element *without* its comments, even when a
+    // WithComments canonicalisation follows (XML-DSig 1.1 §4.4.3.3).
+    method.drop_comments();
     let digest_uri = reference
         .digest_method
         .as_ref()
@@ -604,17 +627,29 @@ fn report_signature(
         );
     }
 
+    // KeyInfo certificates identical to the trusted signer need no parsing.
+    let signer_der = match &c.key {
+        Some(KeyOrigin::Trusted(i)) => trusted.get(*i).map(|t| t.der.as_slice()),
+        _ => None,
+    };
     let embedded: Vec<Option<Certificate>> = info
         .key_info_certs
         .iter()
-        .map(|k| embedded_certificate(&k.value))
+        .map(|k| {
+            let same = signer_der.is_some_and(|der| b64().decode(&k.value).is_ok_and(|d| d == der));
+            if same {
+                None
+            } else {
+                embedded_certificate(&k.value)
+            }
+        })
         .collect();
-    let signer = match &c.key {
-        Some(KeyOrigin::Trusted(i)) => trusted.get(*i).cloned(),
-        Some(KeyOrigin::Embedded(i)) => embedded.get(*i).cloned().flatten(),
+    let signer: Option<&Certificate> = match &c.key {
+        Some(KeyOrigin::Trusted(i)) => trusted.get(*i),
+        Some(KeyOrigin::Embedded(i)) => embedded.get(*i).and_then(Option::as_ref),
         None => None,
     };
-    if let Some(cert) = &signer {
+    if let Some(cert) = signer {
         if cert.info.key_type == "RSA" && cert.info.key_bits < 2048 {
             out.push(
                 Finding::new(
@@ -719,5 +754,62 @@ fn report_signature(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::nid::Nid;
+
+    fn p256() -> (PKey<openssl::pkey::Private>, PKey<Public>) {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).unwrap();
+        let key = EcKey::generate(&group).unwrap();
+        let public = EcKey::from_public_key(&group, key.public_key()).unwrap();
+        (
+            PKey::from_ec_key(key).unwrap(),
+            PKey::from_ec_key(public).unwrap(),
+        )
+    }
+
+    fn raw_signature(key: &PKey<openssl::pkey::Private>, data: &[u8]) -> Vec<u8> {
+        let mut s = openssl::sign::Signer::new(MessageDigest::sha256(), key).unwrap();
+        let der = s.sign_oneshot_to_vec(data).unwrap();
+        let sig = EcdsaSig::from_der(&der).unwrap();
+        let mut raw = sig.r().to_vec_padded(32).unwrap();
+        raw.extend(sig.s().to_vec_padded(32).unwrap());
+        raw
+    }
+
+    #[test]
+    fn ecdsa_raw_signatures_verify_and_malformed_ones_do_not() {
+        let (private, public) = p256();
+        let scheme = SigScheme::from_uri(alg::ECDSA_SHA256).unwrap();
+        let raw = raw_signature(&private, b"signed info");
+        assert!(scheme.verify(&public, b"signed info", &raw));
+        assert!(!scheme.verify(&public, b"other", &raw));
+        // Wrong lengths, a zero r or s, and DER instead of r‖s are refused.
+        assert!(!scheme.verify(&public, b"signed info", &raw[..63]));
+        let mut long = raw.clone();
+        long.push(0);
+        assert!(!scheme.verify(&public, b"signed info", &long));
+        let mut zero_r = raw.clone();
+        zero_r[..32].fill(0);
+        assert!(!scheme.verify(&public, b"signed info", &zero_r));
+        let mut zero_s = raw.clone();
+        zero_s[32..].fill(0);
+        assert!(!scheme.verify(&public, b"signed info", &zero_s));
+    }
+
+    #[test]
+    fn algorithm_and_key_type_must_match() {
+        let (private, public) = p256();
+        let raw = raw_signature(&private, b"x");
+        // An RSA algorithm never verifies with an EC key.
+        let rsa = SigScheme::from_uri(alg::RSA_SHA256).unwrap();
+        assert!(!rsa.verify(&public, b"x", &raw));
+        assert!(SigScheme::from_uri("http://www.w3.org/2000/09/xmldsig#hmac-sha1").is_none());
+        assert!(digest_for("http://www.w3.org/2001/04/xmldsig-more#md5").is_none());
     }
 }

@@ -1,7 +1,10 @@
 //! SAML: views over the positioned tree, XML-DSig structure and verification, checks.
 
+pub mod check;
 pub mod dsig;
 pub mod encrypted;
+pub mod flow;
+pub mod hints;
 pub mod pretty;
 pub mod signature;
 pub mod vendor;

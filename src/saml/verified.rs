@@ -43,8 +43,10 @@ impl VerifiedView {
         let mut trust = vec![Trust::Unsigned; doc.len()];
         let mut signed = Vec::new();
         let mut raise = |apex: NodeId, exclude: Option<NodeId>, level: Trust| {
+            // A subtree is contiguous in the tree and its span contains its descendants'.
+            let excluded = exclude.map(|x| doc.span(x));
             for n in std::iter::once(apex).chain(doc.all_descendants(apex)) {
-                if exclude.is_some_and(|x| doc.is_within(n, x)) {
+                if excluded.is_some_and(|x| x.contains(doc.span(n))) {
                     continue;
                 }
                 if let Some(t) = trust.get_mut(n.0 as usize) {
@@ -181,6 +183,14 @@ fn xsw_shape(doc: &Document, picked: Option<NodeId>, c: &SignatureCheck) -> Opti
     } else {
         "XSW3"
     })
+}
+
+/// A path with the element's ID, to tell two same-named elements apart.
+fn named(doc: &Document, n: NodeId) -> String {
+    match doc.id_attr(n) {
+        Some(a) => format!("{} (ID {:?})", doc.path(n), a.value),
+        None => doc.path(n),
+    }
 }
 
 fn tag_span(doc: &Document, n: NodeId) -> crate::source::Span {
@@ -326,7 +336,16 @@ pub fn structural_findings(
         .iter()
         .filter(|c| c.cryptographically_valid())
         .collect();
-    let covered = |n: NodeId| view.trust_of(n) >= Trust::Untrusted;
+    // Covered: inside a structurally valid signature's coverage, or at least inside the
+    // element a cryptographically valid signature hashed (a misplaced Reference is reported
+    // as such, not as wrapping, when it covers what the SP reads).
+    let covered = |n: NodeId| {
+        view.trust_of(n) >= Trust::Untrusted
+            || valid.iter().any(|c| {
+                c.referenced
+                    .is_some_and(|r| doc.is_within(n, r) && !doc.is_within(n, c.info.node))
+            })
+    };
     let mut reported = false;
     for c in &valid {
         let shape = xsw_shape(doc, picked, c);
@@ -345,12 +364,12 @@ pub fn structural_findings(
         let shape_text = shape
             .map(|s| format!("the {s} shape"))
             .unwrap_or_else(|| "a wrapping shape outside the XSW1–8 catalogue".into());
-        let covered_path = c.referenced.map(|r| doc.path(r)).unwrap_or_default();
+        let covered_path = c.referenced.map(|r| named(doc, r)).unwrap_or_default();
         let mut f = Finding::new(
             &rules::SIGNATURE_WRAPPING,
             format!(
                 "Signature wrapping ({shape_text}): a signature verifies over {covered_path}, but {} — what a service provider would read — lies outside it.",
-                doc.path(target)
+                named(doc, target)
             ),
         )
         .at(file, tag_span(doc, target))

@@ -229,7 +229,7 @@ impl Assertion {
     }
 }
 
-fn read_assertion(doc: &Document, node: NodeId) -> Assertion {
+fn read_assertion(doc: &Document, node: NodeId, top: NodeId) -> Assertion {
     let subject = doc
         .first_child_named(node, ns::SAML, "Subject")
         .map(|s| Subject {
@@ -300,7 +300,7 @@ fn read_assertion(doc: &Document, node: NodeId) -> Assertion {
         .collect();
     Assertion {
         node,
-        direct: doc.parent(node) == Some(doc.root) || node == doc.root,
+        direct: doc.parent(node) == Some(top) || node == top,
         id: attr_valued(doc, node, "ID"),
         version: attr_valued(doc, node, "Version"),
         issue_instant: time_attr(doc, node, "IssueInstant"),
@@ -325,7 +325,7 @@ fn read_response(doc: &Document, node: NodeId) -> Response {
         status: status(doc, node),
         assertions: doc
             .descendants_named(node, ns::SAML, "Assertion")
-            .map(|a| read_assertion(doc, a))
+            .map(|a| read_assertion(doc, a, node))
             .collect(),
         encrypted_assertions: doc
             .children_named(node, ns::SAML, "EncryptedAssertion")
@@ -634,9 +634,42 @@ impl SamlMessage {
     }
 }
 
-/// The kind of message the root element is, if it is a SAML one (cheap: no view is built).
+const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
+
+/// The element that holds the message: the root, or, for the SOAP artifact binding, the
+/// message inside `Envelope/Body` (and inside an `ArtifactResponse`, the message it carries).
+pub fn message_element(doc: &Document) -> NodeId {
+    let root = doc.root;
+    let is_envelope =
+        doc.is_named(root, SOAP11, "Envelope") || doc.is_named(root, SOAP12, "Envelope");
+    if !is_envelope {
+        return root;
+    }
+    let body = doc
+        .first_child_named(root, SOAP11, "Body")
+        .or_else(|| doc.first_child_named(root, SOAP12, "Body"));
+    let Some(inner) = body.and_then(|b| doc.child_elements(b).next()) else {
+        return root;
+    };
+    if !doc.is_named(inner, ns::SAMLP, "ArtifactResponse") {
+        return inner;
+    }
+    doc.child_elements(inner)
+        .find(|c| {
+            doc.element(*c).is_some_and(|e| {
+                !matches!(
+                    e.name.local.as_str(),
+                    "Issuer" | "Signature" | "Extensions" | "Status"
+                )
+            })
+        })
+        .unwrap_or(inner)
+}
+
+/// The kind of message the document holds, if it is a SAML one (cheap: no view is built).
 pub fn root_kind(doc: &Document) -> Option<&'static str> {
-    let e = doc.element(doc.root)?;
+    let e = doc.element(message_element(doc))?;
     let name = &e.name;
     Some(match (name.ns.as_deref(), name.local.as_str()) {
         (Some(ns::SAMLP), "Response") => "saml-response",
@@ -649,9 +682,9 @@ pub fn root_kind(doc: &Document) -> Option<&'static str> {
     })
 }
 
-/// Read the message a document holds.
+/// Read the message a document holds (see [`message_element`]).
 pub fn read(doc: &Document) -> SamlMessage {
-    let root = doc.root;
+    let root = message_element(doc);
     let Some(e) = doc.element(root) else {
         return SamlMessage::Other {
             node: root,
@@ -661,7 +694,7 @@ pub fn read(doc: &Document) -> SamlMessage {
     };
     match (e.name.ns.as_deref(), e.name.local.as_str()) {
         (Some(ns::SAMLP), "Response") => SamlMessage::Response(read_response(doc, root)),
-        (Some(ns::SAML), "Assertion") => SamlMessage::Assertion(read_assertion(doc, root)),
+        (Some(ns::SAML), "Assertion") => SamlMessage::Assertion(read_assertion(doc, root, root)),
         (Some(ns::SAMLP), "AuthnRequest") => {
             SamlMessage::AuthnRequest(read_authn_request(doc, root))
         }
@@ -807,6 +840,18 @@ BB</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
                 .value,
             "https://idp/sso"
         );
+    }
+
+    #[test]
+    fn unwraps_the_soap_artifact_binding() {
+        let xml = r#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><samlp:ArtifactResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="ar"><samlp:Status/><samlp:Response ID="r"><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"/></samlp:Response></samlp:ArtifactResponse></s:Body></s:Envelope>"#;
+        let doc = Document::parse(xml).unwrap();
+        assert_eq!(root_kind(&doc), Some("saml-response"));
+        let SamlMessage::Response(r) = read(&doc) else {
+            panic!("not a response")
+        };
+        assert_eq!(r.id.unwrap().value, "r");
+        assert!(r.assertions[0].direct);
     }
 
     #[test]

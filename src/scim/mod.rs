@@ -8,7 +8,7 @@ pub mod spans;
 
 use crate::findings::Finding;
 use crate::json::JsonError;
-use crate::rules::{scim as rules, Rule};
+use crate::rules::scim as rules;
 use crate::source::Span;
 use serde_json::{Map, Value};
 
@@ -157,17 +157,6 @@ impl Checker<'_> {
             .push(f.at(0, span).element(element.to_string()));
     }
 
-    fn rule(
-        &mut self,
-        rule: &'static Rule,
-        msg: String,
-        pointer: &str,
-        element: &str,
-    ) -> &mut Finding {
-        self.push(Finding::new(rule, msg), pointer, element);
-        self.findings.last_mut().expect("just pushed")
-    }
-
     fn resource(&mut self, v: &Value, base: &str) {
         let Some(obj) = v.as_object() else {
             return;
@@ -201,8 +190,8 @@ impl Checker<'_> {
         if let Some(active) = obj.get("active") {
             if !active.is_boolean() {
                 let found = active.to_string();
-                let f = self.rule(&rules::ACTIVE_NOT_BOOLEAN, format!("`active` is {found}, not a JSON boolean; SCIM service providers either reject the request or read any string as true, so a disabled user stays active"), &ptr("active"), &el("active"));
-                *f = f.clone().expected("true or false").found(found);
+                let f = Finding::new(&rules::ACTIVE_NOT_BOOLEAN, format!("`active` is {found}, not a JSON boolean; SCIM service providers either reject the request or read any string as true, so a disabled user stays active")).expected("true or false").found(found);
+                self.push(f, &ptr("active"), &el("active"));
             }
         }
         if !is_user {
@@ -212,25 +201,23 @@ impl Checker<'_> {
             && !schemas.contains(&ENTERPRISE_USER)
             && !schemas.is_empty()
         {
-            let f = self.rule(&rules::ENTERPRISE_EXTENSION_UNDECLARED, "the enterprise extension's attributes are present but its URN is not in `schemas`; service providers ignore or reject undeclared extensions (RFC 7643 §3)".into(), &ptr(ENTERPRISE_USER), &el(ENTERPRISE_USER));
-            *f = f
-                .clone()
+            let f = Finding::new(&rules::ENTERPRISE_EXTENSION_UNDECLARED, "the enterprise extension's attributes are present but its URN is not in `schemas`; service providers ignore or reject undeclared extensions (RFC 7643 §3)")
                 .expected(format!("\"{ENTERPRISE_USER}\" in schemas"));
+            self.push(f, &ptr(ENTERPRISE_USER), &el(ENTERPRISE_USER));
         }
         if let Some(groups) = obj.get("groups") {
             if !obj.contains_key("meta") {
                 let n = groups.as_array().map(Vec::len).unwrap_or(0);
-                let f = self.rule(&rules::GROUPS_READONLY, format!("this User body (no `meta`: a request, not a server's representation) sets `groups` ({n} entr{}); `groups` is read-only on a User (RFC 7643 §4.1.2), so the membership does not change — add the user to the Group's `members` instead", if n == 1 { "y" } else { "ies" }), &ptr("groups"), &el("groups"));
-                *f = f
-                    .clone()
+                let f = Finding::new(&rules::GROUPS_READONLY, format!("this User body (no `meta`: a request, not a server's representation) sets `groups` ({n} entr{}); `groups` is read-only on a User (RFC 7643 §4.1.2), so the membership does not change — add the user to the Group's `members` instead", if n == 1 { "y" } else { "ies" }))
                     .expected("membership changes on the Group (PATCH /Groups/{id} members)");
+                self.push(f, &ptr("groups"), &el("groups"));
             }
         }
         let user_name = match obj.get("userName") {
             Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
             _ => {
-                let f = self.rule(&rules::USERNAME_MISSING, "the User has no userName; RFC 7643 §4.1.1 requires it, and the workspace uses it as the login e-mail".into(), &ptr("userName"), &el("userName"));
-                *f = f.clone().expected("userName: the user's e-mail address");
+                let f = Finding::new(&rules::USERNAME_MISSING, "the User has no userName; RFC 7643 §4.1.1 requires it, and the workspace uses it as the login e-mail").expected("userName: the user's e-mail address");
+                self.push(f, &ptr("userName"), &el("userName"));
                 None
             }
         };
@@ -255,49 +242,50 @@ impl Checker<'_> {
                 .map(|p| p.1.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let f = self.rule(&rules::EMAILS_MULTIPLE_PRIMARY, format!("{} e-mails are marked primary ({list}); RFC 7643 §2.4 allows one, and which one becomes the login e-mail is then up to the service provider", primaries.len()), &ptr("emails"), &el("emails"));
-            *f = f.clone().expected("exactly one primary e-mail").found(list);
+            let f = Finding::new(&rules::EMAILS_MULTIPLE_PRIMARY, format!("{} e-mails are marked primary ({list}); RFC 7643 §2.4 allows one, and which one becomes the login e-mail is then up to the service provider", primaries.len())).expected("exactly one primary e-mail").found(list);
+            self.push(f, &ptr("emails"), &el("emails"));
         } else if primaries.is_empty() && emails.len() > 1 {
             let list = emails
                 .iter()
                 .map(|p| p.1.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let f = self.rule(&rules::EMAILS_NO_PRIMARY, format!("{} e-mails and none is marked primary ({list}); which one the workspace uses is then a guess", emails.len()), &ptr("emails"), &el("emails"));
-            *f = f
-                .clone()
+            let f = Finding::new(&rules::EMAILS_NO_PRIMARY, format!("{} e-mails and none is marked primary ({list}); which one the workspace uses is then a guess", emails.len()))
                 .expected("exactly one e-mail with primary: true")
                 .found(list);
+            self.push(f, &ptr("emails"), &el("emails"));
         }
         let primary = primaries
             .first()
             .map(|p| p.1.clone())
-            .or_else(|| (emails.len() == 1).then(|| emails[0].1.clone()));
+            .or_else(|| match emails.as_slice() {
+                [only] => Some(only.1.clone()),
+                _ => None,
+            });
         let Some(user_name) = user_name else {
             return;
         };
         if domain_of(&user_name).is_none() {
-            let f = self.rule(&rules::USERNAME_NOT_EMAIL, format!("userName {user_name:?} is not an e-mail address; the workspace identifies SCIM users by e-mail, so it cannot be matched to an SSO login"), &ptr("userName"), &el("userName"));
-            *f = f
-                .clone()
+            let f = Finding::new(&rules::USERNAME_NOT_EMAIL, format!("userName {user_name:?} is not an e-mail address; the workspace identifies SCIM users by e-mail, so it cannot be matched to an SSO login"))
                 .expected(
                     primary
                         .clone()
                         .unwrap_or_else(|| "an e-mail address".into()),
                 )
                 .found(user_name.clone());
+            self.push(f, &ptr("userName"), &el("userName"));
         } else if let Some(p) = primary
             .as_ref()
             .filter(|p| !p.eq_ignore_ascii_case(&user_name))
         {
-            let f = self.rule(&rules::USERNAME_EMAIL_MISMATCH, format!("userName {user_name} and the primary e-mail {p} differ; the SSO login arrives with one and the invitation was for the other, so the user ends up with two accounts or none"), &ptr("userName"), &el("userName"));
-            *f = f.clone().expected(p.clone()).found(user_name.clone());
+            let f = Finding::new(&rules::USERNAME_EMAIL_MISMATCH, format!("userName {user_name} and the primary e-mail {p} differ; the SSO login arrives with one and the invitation was for the other, so the user ends up with two accounts or none")).expected(p.clone()).found(user_name.clone());
+            self.push(f, &ptr("userName"), &el("userName"));
         }
         if let (Some(domains), Some(domain)) = (&self.exp.verified_domains, domain_of(&user_name)) {
             if !domains.iter().any(|d| d.eq_ignore_ascii_case(domain)) {
                 let domain = domain.to_string();
-                let f = self.rule(&rules::USER_DOMAIN_UNVERIFIED, format!("{domain} is not a verified domain of the workspace: this user is provisioned but never gets SSO, and keeps password or social login (seed 004)"), &ptr("userName"), &el("userName"));
-                *f = f.clone().expected(domains.join(", ")).found(domain);
+                let f = Finding::new(&rules::USER_DOMAIN_UNVERIFIED, format!("{domain} is not a verified domain of the workspace: this user is provisioned but never gets SSO, and keeps password or social login (seed 004)")).expected(domains.join(", ")).found(domain);
+                self.push(f, &ptr("userName"), &el("userName"));
             }
         }
     }
@@ -368,5 +356,18 @@ mod tests {
             c.findings[0].location.as_ref().unwrap().element.as_deref(),
             Some("Resources.0.userName")
         );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_json_never_panics(text in "\\{(\"(userName|emails|active|schemas|groups|primary|value|Resources)\":(\"[a-z@.]{0,8}\"|true|1|\\[\\]|\\[\\{\"value\":\"a@b.c\",\"primary\":true\\}\\]|\\{\\}),?){0,6}\\}") {
+            let _ = check_payload(&text, &ScimExpectations { verified_domains: Some(vec!["b.c".into()]) });
+            let _ = spans::index(&text);
+        }
     }
 }

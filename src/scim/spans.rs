@@ -119,6 +119,10 @@ impl Scanner<'_> {
                                 .entry(child.clone())
                                 .or_insert(Span::new(start, start + 1));
                             self.value(&child, depth + 1);
+                            // Text that is not JSON (`[}`) must not stall the scan.
+                            if self.pos == start {
+                                self.pos += 1;
+                            }
                         }
                         None => return,
                     }
@@ -170,5 +174,12 @@ mod tests {
         assert_eq!(at("/e~1f"), "\"e/f\"");
         assert_eq!(at("/a/missing"), "\"a\"");
         assert_eq!(at(""), "{");
+    }
+
+    #[test]
+    fn stray_closers_in_arrays_end_the_scan() {
+        for t in ["[}", "{\"a\":[}]}", "[:,]", "[{]"] {
+            let _ = index(t);
+        }
     }
 }

@@ -50,6 +50,15 @@ impl Method {
         })
     }
 
+    /// The same method without comments.
+    pub fn drop_comments(&mut self) {
+        match self {
+            Method::Exclusive { comments, .. }
+            | Method::Inclusive10 { comments }
+            | Method::Inclusive11 { comments } => *comments = false,
+        }
+    }
+
     fn comments(&self) -> bool {
         match self {
             Method::Exclusive { comments, .. }

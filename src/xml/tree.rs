@@ -402,12 +402,19 @@ impl<'a> Builder<'a> {
         config.check_end_names = true;
         config.check_comments = true;
         config.expand_empty_elements = false;
-        let mut pos = 0usize;
+        // quick-xml skips a leading byte order mark and counts its positions from after it;
+        // spans here are offsets into the whole text.
+        let bom = if self.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let mut pos = bom;
         loop {
             let event = reader.read_event().map_err(|e| {
-                XmlError::malformed(reader.error_position() as usize, e.to_string())
+                XmlError::malformed(bom + reader.error_position() as usize, e.to_string())
             })?;
-            let end = reader.buffer_position() as usize;
+            let end = bom + reader.buffer_position() as usize;
             let span = Span::new(pos, end);
             match event {
                 Event::Eof => break,
