@@ -25,8 +25,9 @@ use serde_json::json;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-/// Inputs larger than this are refused before any decoding.
-const MAX_INPUT_BYTES: u64 = decoding::MAX_INPUT;
+/// Inputs larger than this are refused before any decoding (1 MiB), except HAR captures,
+/// which may be read up to the decoder's cap.
+const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 
 /// Everything the checks of one run need, resolved once before any input is read.
 pub struct Plan {
@@ -184,11 +185,15 @@ fn undecoded_token_or_json(
         r.evaluated = crate::rules::oidc::RULES.to_vec();
         return Some(Ok(r));
     }
-    if !text.starts_with('{') {
+    if !text.starts_with('{') && !text.starts_with('[') {
         return None;
     }
     let source = SourceFile::new(label, text);
     match scim::check_payload(text, &plan.scim) {
+        Err(e) => {
+            let offset = e.offset_in(text);
+            Some(Err(Fatal::new(e.rule(), e.message.clone()).at(source, offset)))
+        }
         Ok(Some(scim::ScimCheck {
             kind: ScimKind::Other(urn),
             ..
@@ -295,17 +300,21 @@ fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
+    read_file_capped(path, what, MAX_INPUT_BYTES)
+}
+
+fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> {
     let meta = std::fs::metadata(path).map_err(|e| {
         Fatal::new(
             &input::UNDECODABLE,
             format!("cannot read {what} {}: {e}", path.display()),
         )
     })?;
-    if meta.len() > MAX_INPUT_BYTES {
+    if meta.len() > cap {
         return Err(Fatal::new(
             &input::TOO_LARGE,
             format!(
-                "{what} {} is {} bytes; the cap is {MAX_INPUT_BYTES}",
+                "{what} {} is {} bytes; the cap is {cap}",
                 path.display(),
                 meta.len()
             ),
@@ -350,7 +359,27 @@ fn read_input(path: &Path) -> Result<(String, String), Fatal> {
         })?;
         return Ok(("-".into(), text));
     }
-    Ok((path.display().to_string(), read_file(path, "input")?))
+    let text = read_file_capped(path, "input", decoding::MAX_INPUT)?;
+    if text.len() as u64 > MAX_INPUT_BYTES && !looks_like_har(&text) {
+        return Err(Fatal::new(
+            &input::TOO_LARGE,
+            format!(
+                "input {} is {} bytes; the cap is {MAX_INPUT_BYTES} (HAR captures may be larger)",
+                path.display(),
+                text.len()
+            ),
+        ));
+    }
+    Ok((path.display().to_string(), text))
+}
+
+/// A browser capture: a JSON object whose first member is `log`.
+fn looks_like_har(text: &str) -> bool {
+    let head: String = text.trim_start().chars().take(64).collect();
+    head.starts_with('{')
+        && head
+            .trim_start_matches(['{', ' ', '\n', '\r', '\t'])
+            .starts_with("\"log\"")
 }
 
 /// A JWKS or discovery file named on the command line or in the configuration.
@@ -560,7 +589,7 @@ struct IdpMetadata {
 /// The IdP entity of a metadata file (the one named `wanted`, else the first IdP), its
 /// signing certificates and the vendor its shapes give away.
 fn load_metadata(path: &Path, wanted: Option<&str>) -> Result<IdpMetadata, Fatal> {
-    let text = read_file(path, "IdP metadata")?;
+    let text = read_file_capped(path, "IdP metadata", decoding::MAX_METADATA_INPUT)?;
     let source = SourceFile::new(path.display().to_string(), text);
     let doc = decoding::parse_xml(&source, &[])?;
     let message = view::read(&doc);
