@@ -619,7 +619,8 @@ def machine():
             "kernel": platform.release(), "rustc": out(["rustc", "--version"]),
             "openssl": out(["openssl", "version"]), "xmlsec1": out(["xmlsec1", "--version"]),
             "hyperfine": out(["hyperfine", "--version"]), "awk": out(["awk", "-W", "version"]).split("\n")[0],
-            "python": platform.python_version()}
+            "python": platform.python_version(),
+            "load": "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())}
 
 
 def peer_versions(jwt):
@@ -642,7 +643,8 @@ def main():
     c = Comparison(a)
     info = machine()
     print(f"# ssolint comparison, {info['date']}")
-    print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} memory, Linux {info['kernel']}")
+    print(f"machine: {info['nproc']} CPUs ({info['cpu']}), {info['memory']} memory, Linux {info['kernel']}, "
+          f"{info['load']} at the start")
     print("tools: " + ", ".join(f"{k} {v}" for k, v in peer_versions(a.jwt).items()))
     print(f"       {info['rustc']}; {info['openssl']}; {info['xmlsec1']}; {info['hyperfine']}; {info['awk']}")
     print()
@@ -686,7 +688,8 @@ def main():
         f.write(f"""# Performance
 
 Measured by `bench/compare.sh` on {info['date']}: {info['nproc']} CPUs ({info['cpu']}),
-{info['memory']} of memory, Linux {info['kernel']}. Peers: {", ".join(f"{k} {v}" for k, v in peer_versions(a.jwt).items())};
+{info['memory']} of memory, Linux {info['kernel']} ({info['load']} when the run started:
+the machine was shared with other work). Peers: {", ".join(f"{k} {v}" for k, v in peer_versions(a.jwt).items())};
 {info['xmlsec1']}; {info['openssl']}; {info['awk']}. Every figure below was printed by that run;
 bench/README.md says how each is measured and what each peer does and does not check.
 
