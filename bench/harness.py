@@ -682,7 +682,7 @@ def main():
     print()
     print(f"({time.time() - started:.0f} s; disagreeing verdicts mark a row 'disagree'; "
           f"'n/a' rows have no ssolint figure)")
-    agree = sum(v[4] == "yes" for v in c.verdicts)
+    agree = sum(v[4] == "yes" for v in c.verdicts)  # before and with the timings
     na = sum(v[4] == "n/a" for v in c.verdicts)
     with open(os.path.join(os.path.dirname(a.results), "performance.md"), "w") as f:
         f.write(f"""# Performance
@@ -693,7 +693,7 @@ the machine was shared with other work). Peers: {", ".join(f"{k} {v}" for k, v i
 {info['xmlsec1']}; {info['openssl']}; {info['awk']}. Every figure below was printed by that run;
 bench/README.md says how each is measured and what each peer does and does not check.
 
-Verdicts before timing: {agree} of {len(c.verdicts)} tool answers agreed with the expected verdict,
+Verdicts (checked before the timings, and the largest simulation with them): {agree} of {len(c.verdicts)} tool answers agreed with the expected verdict,
 {na} could not be asked (the ssolint command was not available), {len(c.verdicts) - agree - na} disagreed.
 
 The ratio is the peer's time divided by ssolint's (above 1: ssolint is faster).
