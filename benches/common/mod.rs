@@ -92,7 +92,7 @@ pub fn material(relative: &str) -> Option<PathBuf> {
         Some(path)
     } else {
         println!(
-            "skipped: {} is missing (bench/compare.sh --gen makes it)",
+            "skipped: {} is missing (bench/compare.sh generates it)",
             path.display()
         );
         None
