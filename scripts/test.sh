@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Run the whole test suite, installing what the tests need when it is missing:
-# the xmlsec1 program (independent signing/verification oracle) and xmllint.
+# the xmlsec1 program (independent signing/verification oracle), xmllint (c14n oracle) and
+# strace (the no-network, no-write proof).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v strace >/dev/null 2>&1 || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} (test oracles)" >&2
   SUDO=""

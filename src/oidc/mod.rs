@@ -416,10 +416,20 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         (Some(alg), Some(sig)) => {
             let signing_input = text.get(..p_span.end).unwrap_or("").as_bytes();
             check_signature(&mut check, exp, alg, signing_input, sig, h_span);
+            // Key selection still runs for a refused algorithm (it explains algorithm
+            // confusion), but nothing signed with it may read as verified.
+            if !allowed.contains(alg) {
+                if let SignatureOutcome::Verified { .. } = check.signature {
+                    check.signature = SignatureOutcome::NotChecked(format!(
+                        "the signature would verify, but alg {alg} is not allowed, so it is not accepted"
+                    ));
+                }
+            }
         }
         (None, _) => {
-            check.signature =
-                SignatureOutcome::NotChecked("the header names no usable algorithm".into());
+            check.signature = SignatureOutcome::NotChecked(
+                "the header names no algorithm that is allowed and usable".into(),
+            );
         }
         (Some(_), None) => {
             check.signature =
