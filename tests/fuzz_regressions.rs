@@ -23,3 +23,16 @@ fn xml_tree_byte_order_mark_before_the_root() {
     }
     assert!(Document::parse("\u{feff}").is_err());
 }
+
+/// `config_load` target: the YAML `- ?` (a sequence holding a map with an empty, null key).
+/// Locating the empty key searched for "" and never advanced, so loading hung.
+#[test]
+fn config_yaml_empty_key_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    for text in ["- ?", "? \n", "workspace:\n  ? \n", "\"\": 1\n"] {
+        let path = dir.path().join("ssolint.yaml");
+        std::fs::write(&path, text).unwrap();
+        // Loaded or refused, but it returns.
+        let _ = ssolint::config::load(&path);
+    }
+}

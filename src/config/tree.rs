@@ -188,7 +188,8 @@ impl<'a> Locator<'a> {
             Syntax::Json => vec![format!("\"{key}\"")],
             Syntax::Yaml => vec![format!("\"{key}\""), format!("'{key}'"), key.to_string()],
         };
-        for needle in needles {
+        // An empty key (YAML `- ?`) has no text to find, and searching for "" never advances.
+        for needle in needles.into_iter().filter(|n| !n.is_empty()) {
             let mut pos = from;
             while let Some(rel) = self.text.get(pos..).and_then(|s| s.find(&needle)) {
                 let start = pos + rel;
