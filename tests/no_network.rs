@@ -11,6 +11,9 @@
 //!     opened for writing, created, renamed, removed or re-timed. `init -o FILE` and
 //!     `lint --write-baseline FILE` write exactly their one requested file.
 
+mod common;
+use common::files_under;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -252,21 +255,6 @@ fn rule_command_lines() -> Vec<(PathBuf, Vec<String>)> {
         }
     }
     lines
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 /// Run each command in the copy; the copy must look exactly as before after each one.

@@ -13,12 +13,15 @@
 //!   JWKS / discovery JSON: `check good.jwt --jwks|--discovery MUTANT`;
 //!   certificates and keys: `check` of a signed response with `--idp-cert|--sp-key MUTANT`.
 
+mod common;
+use common::files_under;
+
 use clap::Parser;
 use ssolint::cli::Cli;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Once;
 
 const STEP: usize = 97;
@@ -62,21 +65,6 @@ fn run(args: &[String]) -> Result<i32, String> {
             .with(|l| l.borrow_mut().take())
             .unwrap_or_else(|| "panic".into())
     })
-}
-
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files_under(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 fn copy_tree(from: &Path, to: &Path) {
