@@ -6,6 +6,11 @@
 //! [`report`] renders the findings in each output format. [`sim`] is a pure function from
 //! (configuration, user) to an outcome.
 #![forbid(unsafe_code)]
+// Input decides every value here: no panicking accessors outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod cli;
 pub mod clock;

@@ -1,4 +1,9 @@
 #![forbid(unsafe_code)]
+// Input decides every value here: no panicking accessors outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 use clap::Parser;
 use std::io::Write;

@@ -191,8 +191,10 @@ pub fn render_many(reports: &[Report], ctx: &Ctx) -> String {
     match ctx.format {
         Format::Sarif => sarif::render(reports),
         Format::Junit => junit::render(reports, ctx.fail_on),
-        Format::Json if reports.len() == 1 => json::render(&reports[0]),
         Format::Json => {
+            if let [only] = reports {
+                return json::render(only);
+            }
             let values: Vec<Value> = reports.iter().map(json::to_value).collect();
             let mut s = serde_json::to_string_pretty(&Value::Array(values)).unwrap_or_default();
             s.push('\n');

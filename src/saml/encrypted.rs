@@ -190,7 +190,8 @@ fn decrypt_content(alg: &str, key: &[u8], data: &[u8]) -> Result<Vec<u8>, String
     c.pad(false);
     let mut out = vec![0u8; ct.len() + 16];
     let mut n = c.update(ct, &mut out).map_err(|e| e.to_string())?;
-    n += c.finalize(&mut out[n..]).map_err(|e| e.to_string())?;
+    let tail = out.get_mut(n..).ok_or("cipher output overran its buffer")?;
+    n += c.finalize(tail).map_err(|e| e.to_string())?;
     out.truncate(n);
     let pad = usize::from(*out.last().ok_or("empty plaintext")?);
     if pad == 0 || pad > 16 || pad > out.len() {

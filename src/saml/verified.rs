@@ -234,8 +234,11 @@ pub fn structural_findings(
         .into_iter()
         .filter(|(id, ns)| ns.len() > 1 && !already.contains(id))
         .collect();
-    dups.sort_by_key(|(_, ns)| ns[0]);
+    dups.sort_by_key(|(_, ns)| ns.first().copied());
     for (id, nodes) in dups {
+        let [first, others @ ..] = nodes.as_slice() else {
+            continue;
+        };
         let mut f = Finding::new(
             &rules::DUPLICATE_ID,
             format!(
@@ -243,9 +246,9 @@ pub fn structural_findings(
                 nodes.len()
             ),
         )
-        .at(file, tag_span(doc, nodes[0]))
-        .element(doc.path(nodes[0]));
-        for n in &nodes[1..] {
+        .at(file, tag_span(doc, *first))
+        .element(doc.path(*first));
+        for n in others {
             f = f.label(file, tag_span(doc, *n), format!("also on {}", doc.path(*n)));
         }
         out.push(f);

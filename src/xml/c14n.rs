@@ -286,7 +286,7 @@ impl<'a> Canon<'a> {
             Method::Inclusive10 { .. } | Method::Inclusive11 { .. } => {
                 if is_apex {
                     for (i, (p, uri)) in self.scope.iter().enumerate() {
-                        let shadowed = self.scope[i + 1..].iter().any(|(q, _)| q == p);
+                        let shadowed = self.scope.iter().skip(i + 1).any(|(q, _)| q == p);
                         let undeclared_default = p.is_none() && uri.is_empty();
                         if !shadowed && !undeclared_default && *p != Some("xml") {
                             decls.push((*p, *uri));

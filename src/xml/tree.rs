@@ -164,6 +164,8 @@ impl Document {
         Builder::new(text, limits).run()
     }
 
+    // NodeIds are minted only by the builder of this document, so they are always in range.
+    #[allow(clippy::indexing_slicing)]
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.index()]
     }
@@ -451,7 +453,9 @@ impl<'a> Builder<'a> {
                         .pop()
                         .ok_or_else(|| XmlError::malformed(pos, "end tag without a start tag"))?;
                     self.scopes.pop();
-                    self.nodes[id.index()].span.end = end;
+                    if let Some(node) = self.nodes.get_mut(id.index()) {
+                        node.span.end = end;
+                    }
                 }
                 Event::Text(t) => {
                     let raw = self.slice(span);
@@ -489,8 +493,8 @@ impl<'a> Builder<'a> {
             pos = end;
         }
         if let Some(open) = self.stack.last() {
-            let name = match &self.nodes[open.index()].kind {
-                NodeKind::Element(e) => e.name.written(),
+            let name = match self.nodes.get(open.index()).map(|n| &n.kind) {
+                Some(NodeKind::Element(e)) => e.name.written(),
                 _ => String::new(),
             };
             return Err(XmlError::malformed(
@@ -530,7 +534,11 @@ impl<'a> Builder<'a> {
         self.nodes.push(Node { kind, parent, span });
         match parent {
             Some(p) => {
-                if let NodeKind::Element(e) = &mut self.nodes[p.index()].kind {
+                if let Some(Node {
+                    kind: NodeKind::Element(e),
+                    ..
+                }) = self.nodes.get_mut(p.index())
+                {
                     e.children.push(id);
                 }
             }
@@ -606,7 +614,7 @@ impl<'a> Builder<'a> {
             }
         }
         for (i, d) in ns_decls.iter().enumerate() {
-            if ns_decls[..i].iter().any(|o| o.prefix == d.prefix) {
+            if ns_decls.iter().take(i).any(|o| o.prefix == d.prefix) {
                 return Err(XmlError::malformed(
                     d.span.start,
                     "a namespace prefix is declared twice on one element",
@@ -658,7 +666,11 @@ impl<'a> Builder<'a> {
         });
         match parent {
             Some(p) => {
-                if let NodeKind::Element(e) = &mut self.nodes[p.index()].kind {
+                if let Some(Node {
+                    kind: NodeKind::Element(e),
+                    ..
+                }) = self.nodes.get_mut(p.index())
+                {
                     e.children.push(id);
                 }
             }
@@ -745,9 +757,11 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
     } else {
         tag.len().saturating_sub(1)
     };
+    // The byte at `i`, or None at or past the end of the attribute area.
+    let peek = |i: usize| if i < end { bytes.get(i).copied() } else { None };
     let mut i = 1; // after '<'
     let name_start = i;
-    while i < end && is_name_byte(bytes[i]) {
+    while peek(i).is_some_and(is_name_byte) {
         i += 1;
     }
     let name = &tag[name_start..i];
@@ -757,7 +771,7 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
     let mut attributes = Vec::new();
     loop {
         let before_ws = i;
-        while i < end && is_xml_space(bytes[i]) {
+        while peek(i).is_some_and(is_xml_space) {
             i += 1;
         }
         if i >= end {
@@ -770,28 +784,28 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
             ));
         }
         let a_start = i;
-        while i < end && is_name_byte(bytes[i]) {
+        while peek(i).is_some_and(is_name_byte) {
             i += 1;
         }
         let a_name = &tag[a_start..i];
         if a_name.is_empty() {
             return Err(XmlError::malformed(base + i, "an attribute without a name"));
         }
-        while i < end && is_xml_space(bytes[i]) {
+        while peek(i).is_some_and(is_xml_space) {
             i += 1;
         }
-        if i >= end || bytes[i] != b'=' {
+        if peek(i) != Some(b'=') {
             return Err(XmlError::malformed(
                 base + i,
                 format!("attribute {a_name:?} has no value"),
             ));
         }
         i += 1;
-        while i < end && is_xml_space(bytes[i]) {
+        while peek(i).is_some_and(is_xml_space) {
             i += 1;
         }
-        let quote = match bytes.get(i) {
-            Some(q @ (b'"' | b'\'')) if i < end => *q,
+        let quote = match peek(i) {
+            Some(q @ (b'"' | b'\'')) => q,
             _ => {
                 return Err(XmlError::malformed(
                     base + i,
@@ -801,8 +815,8 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
         };
         i += 1;
         let v_start = i;
-        while i < end && bytes[i] != quote {
-            if bytes[i] == b'<' {
+        while let Some(b) = peek(i).filter(|b| *b != quote) {
+            if b == b'<' {
                 return Err(XmlError::malformed(
                     base + i,
                     format!("'<' inside the value of {a_name:?}"),
@@ -845,7 +859,9 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
     while let Some(i) = rest.find(['&', '\r', '\n', '\t', ']']) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        let c = tail.as_bytes()[0];
+        let Some(&c) = tail.as_bytes().first() else {
+            break;
+        };
         match c {
             b'&' => {
                 let semi = tail.find(';').filter(|s| *s <= 12).ok_or_else(|| {

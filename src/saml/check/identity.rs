@@ -264,11 +264,14 @@ fn nameid_format(cx: &mut Cx, n: &NameId) {
 fn duplicates(cx: &mut Cx, a: &Assertion) {
     let by_name = attributes_by_name(a);
     let mut dups: Vec<_> = by_name.iter().filter(|(_, v)| v.len() > 1).collect();
-    dups.sort_by_key(|(_, v)| v[0].node);
+    dups.sort_by_key(|(_, v)| v.first().map(|a| a.node));
     for (name, attrs) in dups {
+        let [first, second, ..] = attrs.as_slice() else {
+            continue;
+        };
         let mut f = cx.on_element(
             &rules::ATTRIBUTE_DUPLICATE,
-            attrs[1].node,
+            second.node,
             format!(
                 "The attribute {name:?} appears {} times; SPs differ in which one they read.",
                 attrs.len()
@@ -276,7 +279,7 @@ fn duplicates(cx: &mut Cx, a: &Assertion) {
         );
         f = f.label(
             cx.file,
-            super::tag_span(cx.doc, attrs[0].node),
+            super::tag_span(cx.doc, first.node),
             "first occurrence",
         );
         cx.push(f);

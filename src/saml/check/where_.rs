@@ -282,8 +282,7 @@ fn subject_confirmation(cx: &mut Cx, a: &Assertion, response: Option<&Response>)
         .iter()
         .filter(|c| c.method.as_ref().is_some_and(|m| m.as_str() == BEARER))
         .collect();
-    if bearers.is_empty() {
-        let c = &subject.confirmations[0];
+    if let (true, Some(c)) = (bearers.is_empty(), subject.confirmations.first()) {
         let methods: Vec<String> = subject
             .confirmations
             .iter()
