@@ -343,3 +343,63 @@ fn every_directory_format_gives_the_same_outcomes() {
         assert_eq!(outcome(other), csv, "{other}");
     }
 }
+
+/// A directory big enough to be read in blocks by several threads, with rows of every kind
+/// (unknown cells, comments, CRLF ends, a quoted cell half-way) so that block cuts fall
+/// everywhere; every output must be the one a single thread writes.
+#[test]
+fn simulate_output_is_the_same_on_one_thread_and_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let states = ["member", "invited", "none", "removed", "?", ""];
+    let idp = ["active", "disabled", "absent", "?"];
+    let personal = ["none", "free", "plus", "?"];
+    let domains = ["acme.com", "eu.acme.com", "gmail.com", "contractor.io"];
+    let mut text = String::from("email,groups,workspace_state,invite_source,personal_account,has_password,social,idp_status,idp_assigned,idp_email\n");
+    for i in 0..12_000usize {
+        if i % 1_001 == 0 {
+            text.push_str("# a comment line\n");
+        }
+        let end = if i % 7 == 0 { "\r\n" } else { "\n" };
+        let groups = if i == 9_000 {
+            "\"ChatGPT Users\""
+        } else {
+            "ChatGPT Users;Sales"
+        };
+        text.push_str(&format!(
+            "u{i}@{},{groups},{},scim,{},{},google,{},{},{}{end}",
+            domains[i % 4],
+            states[i % 6],
+            personal[i % 4],
+            i % 2 == 0,
+            idp[i % 4],
+            i % 3 != 0,
+            if i % 11 == 0 { "other@acme.com" } else { "" },
+        ));
+    }
+    let users = dir.path().join("users.csv");
+    std::fs::write(&users, text).unwrap();
+    let users = users.to_str().unwrap();
+    for format in ["json", "csv", "sarif"] {
+        let outputs: Vec<_> = ["1", "2", "3"]
+            .iter()
+            .map(|threads| {
+                let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
+                    .args(["simulate", "--format", format, "--users", users])
+                    .env("SSOLINT_THREADS", threads)
+                    .current_dir(example())
+                    .output()
+                    .unwrap();
+                assert_eq!(
+                    out.status.code(),
+                    Some(0),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                out.stdout
+            })
+            .collect();
+        assert!(outputs[0].len() > 100_000 || format == "sarif");
+        assert!(outputs[0] == outputs[1], "{format}: 1 thread and 2 differ");
+        assert!(outputs[0] == outputs[2], "{format}: 1 thread and 3 differ");
+    }
+}

@@ -94,6 +94,21 @@ fn redact_trace(trace: &mut [Step], user: &DirectoryUser) {
     }
 }
 
+/// The users of one block of the directory, serialised, and their counts.
+#[derive(Default)]
+struct JsonPart {
+    bytes: Vec<u8>,
+    counts: Counts,
+    trace: Vec<Step>,
+}
+
+/// The CSV rows of one block of the directory, and their counts.
+#[derive(Default)]
+struct CsvPart {
+    rows: Option<csv::Writer<Vec<u8>>>,
+    counts: Counts,
+}
+
 /// Serialising the output (JSON or CSV) failed.
 pub(super) fn output_failed(e: impl std::fmt::Display) -> Fatal {
     Fatal::new(
@@ -119,29 +134,39 @@ fn stream_json(
     serde_json::to_writer(&mut *w, &AssumptionsJson::all(asm, plan)).map_err(output_failed)?;
     w.write_all(b",\n \"users\": [").map_err(io)?;
     let mut counts = Counts::default();
-    let mut trace = Vec::new();
     let mut first = true;
-    for user in DirectoryReader::open(users)? {
-        let user = user?;
-        trace.clear();
-        let o = evaluate_traced(cfg, asm, &user, (!ctx.quiet).then_some(&mut trace));
-        counts.add(&user, &o);
-        if ctx.quiet {
-            continue;
-        }
-        if ctx.redact {
-            redact_trace(&mut trace, &user);
-        }
-        let alts = alternatives(cfg, asm, &user, &o);
-        w.write_all(if first { b"\n  " } else { b",\n  " })
-            .map_err(io)?;
-        first = false;
-        serde_json::to_writer(
-            &mut *w,
-            &UserJson::new(&user, &o, asm, plan, &trace, &alts, ctx.redact),
-        )
-        .map_err(output_failed)?;
-    }
+    sim::blocks::for_each_user(
+        users,
+        |part: &mut JsonPart, user| {
+            part.trace.clear();
+            let o = evaluate_traced(cfg, asm, &user, (!ctx.quiet).then_some(&mut part.trace));
+            part.counts.add(&user, &o);
+            if ctx.quiet {
+                return Ok(());
+            }
+            if ctx.redact {
+                redact_trace(&mut part.trace, &user);
+            }
+            let alts = alternatives(cfg, asm, &user, &o);
+            part.bytes.extend_from_slice(b",\n  ");
+            // Serialised into the part's buffer: serde's many small writes through
+            // `dyn Write` would cost more than the serialisation itself.
+            serde_json::to_writer(
+                &mut part.bytes,
+                &UserJson::new(&user, &o, asm, plan, &part.trace, &alts, ctx.redact),
+            )
+            .map_err(output_failed)
+        },
+        |part| {
+            counts.merge(part.counts);
+            let mut bytes = part.bytes.as_slice();
+            if first && !bytes.is_empty() {
+                bytes = bytes.get(1..).unwrap_or_default(); // no comma before the first user
+                first = false;
+            }
+            w.write_all(bytes).map_err(io)
+        },
+    )?;
     w.write_all(if first {
         b"],\n \"counts\": "
     } else {
@@ -164,15 +189,26 @@ fn stream_csv(
     let mut csv = csv::Writer::from_writer(w);
     csv.write_record(render::CSV_HEADER)
         .map_err(output_failed)?;
-    let mut counts = Counts::default();
-    for user in DirectoryReader::open(users)? {
-        let user = user?;
-        let o = crate::sim::evaluate(cfg, asm, &user);
-        counts.add(&user, &o);
-        csv.write_record(render::csv_row(&user, &o, ctx.redact))
-            .map_err(output_failed)?;
-    }
     csv.flush().map_err(|e| write_failed(&e))?;
+    let w = csv.into_inner().map_err(|e| write_failed(e.error()))?;
+    let mut counts = Counts::default();
+    sim::blocks::for_each_user(
+        users,
+        |part: &mut CsvPart, user| {
+            let o = crate::sim::evaluate(cfg, asm, &user);
+            part.counts.add(&user, &o);
+            part.rows
+                .get_or_insert_with(|| csv::Writer::from_writer(Vec::new()))
+                .write_record(render::csv_row(&user, &o, ctx.redact))
+                .map_err(output_failed)
+        },
+        |part| {
+            counts.merge(part.counts);
+            let Some(rows) = part.rows else { return Ok(()) };
+            let bytes = rows.into_inner().map_err(|e| write_failed(e.error()))?;
+            w.write_all(&bytes).map_err(|e| write_failed(&e))
+        },
+    )?;
     Ok(counts)
 }
 

@@ -79,18 +79,72 @@ impl Counts {
         }
     }
 
+    /// Add the counts of users that come after this one's (examples keep file order).
+    pub fn merge(&mut self, later: Counts) {
+        let Counts {
+            granted,
+            pending,
+            denied,
+            unknown,
+            lockout_after_migration,
+            migration_prompts,
+            sso_bypass,
+            users,
+            lockout_now,
+            plus_cancelled,
+            kept_both,
+            not_provisioned,
+            invites_sent,
+            invites_blocked,
+            api_sso_blocks_new_users,
+            sso_email_mismatch,
+            mfa_not_enforced,
+            mobile_signup_fails,
+            by_rule,
+        } = later;
+        self.granted += granted;
+        self.pending += pending;
+        self.denied += denied;
+        self.unknown += unknown;
+        self.lockout_after_migration += lockout_after_migration;
+        self.migration_prompts += migration_prompts;
+        self.sso_bypass += sso_bypass;
+        self.users += users;
+        self.lockout_now += lockout_now;
+        self.plus_cancelled += plus_cancelled;
+        self.kept_both += kept_both;
+        self.not_provisioned += not_provisioned;
+        self.invites_sent += invites_sent;
+        self.invites_blocked += invites_blocked;
+        self.api_sso_blocks_new_users += api_sso_blocks_new_users;
+        self.sso_email_mismatch += sso_email_mismatch;
+        self.mfa_not_enforced += mfa_not_enforced;
+        self.mobile_signup_fails += mobile_signup_fails;
+        for (f, tally) in by_rule {
+            if let Some(mine) = self.tally_mut(f) {
+                mine.count += tally.count;
+                let room = EXAMPLES.saturating_sub(mine.examples.len());
+                mine.examples.extend(tally.examples.into_iter().take(room));
+            }
+        }
+    }
+
+    /// The tally of `f`, inserted in rule order when new.
+    fn tally_mut(&mut self, f: SimFinding) -> Option<&mut Tally> {
+        let i = match self.by_rule.binary_search_by_key(&f, |(r, _)| *r) {
+            Ok(i) => i,
+            Err(i) => {
+                self.by_rule.insert(i, (f, Tally::default()));
+                i
+            }
+        };
+        self.by_rule.get_mut(i).map(|(_, t)| t)
+    }
+
     /// Count one finding for one user (also used by `diff` for its own findings).
     pub fn note(&mut self, f: SimFinding, email: &str) {
-        let tally = match self.by_rule.iter_mut().find(|(r, _)| *r == f) {
-            Some((_, t)) => t,
-            None => {
-                self.by_rule.push((f, Tally::default()));
-                self.by_rule.sort_by_key(|(r, _)| *r);
-                match self.by_rule.iter_mut().find(|(r, _)| *r == f) {
-                    Some((_, t)) => t,
-                    None => return,
-                }
-            }
+        let Some(tally) = self.tally_mut(f) else {
+            return;
         };
         tally.count += 1;
         if tally.examples.len() < EXAMPLES {

@@ -11,10 +11,12 @@
 use crate::error::Fatal;
 use crate::rules::input;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, VecDeque};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 named_enum! {
     pub enum WorkspaceState { None => "none", Invited => "invited", Member => "member", Removed => "removed" }
@@ -252,9 +254,12 @@ fn near_field(name: &str) -> Option<Field> {
 }
 
 /// Column positions of a CSV header.
-struct Columns {
+/// Where each field sits in a CSV row, and how many cells the header has.
+#[derive(Debug, Clone)]
+pub struct Columns {
     email: usize,
     fields: Vec<(Field, usize)>,
+    width: usize,
 }
 
 enum Inner {
@@ -262,6 +267,7 @@ enum Inner {
         reader: csv::Reader<Box<dyn Read>>,
         columns: Columns,
         record: csv::ByteRecord,
+        lines: LineCounter,
     },
     Jsonl {
         lines: Box<dyn BufRead>,
@@ -355,16 +361,56 @@ impl DirectoryReader {
         &self.path
     }
 
-    fn csv(path: &str, source: Box<dyn BufRead>) -> Result<Inner, Fatal> {
-        let source: Box<dyn Read> = Box::new(source);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
+    fn csv_builder(has_headers: bool) -> csv::ReaderBuilder {
+        let mut builder = csv::ReaderBuilder::new();
+        // Row widths are checked against the header here, so header-less readers of a part
+        // of the file check them the same way.
+        builder
+            .has_headers(has_headers)
+            .flexible(true)
             .comment(Some(b'#'))
-            .buffer_capacity(64 * 1024)
-            .from_reader(source);
+            .buffer_capacity(64 * 1024);
+        builder
+    }
+
+    /// The columns of a CSV directory (None for the other shapes).
+    pub fn columns(&self) -> Option<&Columns> {
+        match &self.inner {
+            Inner::Csv { columns, .. } => Some(columns),
+            _ => None,
+        }
+    }
+
+    /// A reader of header-less CSV rows that continue a directory whose header gave
+    /// `columns`; `first_line` is the line number of the first row in the whole file.
+    pub fn csv_rows(
+        path: impl Into<String>,
+        source: Box<dyn Read>,
+        columns: Columns,
+        first_line: u64,
+    ) -> DirectoryReader {
+        DirectoryReader {
+            path: path.into(),
+            kind: DirectoryKind::Csv,
+            inner: {
+                let (source, lines) = LineCounter::wrap(source, first_line);
+                Inner::Csv {
+                    reader: DirectoryReader::csv_builder(false).from_reader(source),
+                    columns,
+                    record: csv::ByteRecord::new(),
+                    lines,
+                }
+            },
+            done: false,
+        }
+    }
+
+    fn csv(path: &str, source: Box<dyn BufRead>) -> Result<Inner, Fatal> {
+        let (source, lines) = LineCounter::wrap(Box::new(source), 1);
+        let mut reader = DirectoryReader::csv_builder(true).from_reader(source);
         let header = reader
             .byte_headers()
-            .map_err(|e| csv_fatal(path, e))?
+            .map_err(|e| csv_fatal(path, e.position().map_or(0, |p| p.line()), e))?
             .clone();
         let mut email = None;
         let mut fields = Vec::new();
@@ -404,8 +450,13 @@ impl DirectoryReader {
         };
         Ok(Inner::Csv {
             reader,
-            columns: Columns { email, fields },
+            columns: Columns {
+                email,
+                fields,
+                width: header.len(),
+            },
             record: csv::ByteRecord::new(),
+            lines,
         })
     }
 
@@ -457,11 +508,25 @@ impl DirectoryReader {
                 reader,
                 columns,
                 record,
+                lines,
             } => match reader.read_byte_record(record) {
                 Ok(false) => None,
-                Err(e) => Some(Err(csv_fatal(path, e))),
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                    Some(Err(csv_fatal(path, line, e)))
+                }
                 Ok(true) => {
-                    let line = record.position().map(|p| p.line()).unwrap_or(0);
+                    let line = record.position().map_or(0, |p| lines.line_at(p.byte()));
+                    if record.len() != columns.width {
+                        return Some(Err(Fatal::new(
+                            &input::UNDECODABLE,
+                            format!(
+                                "{path}:{line}: the row has {} cells where the header has {}",
+                                record.len(),
+                                columns.width
+                            ),
+                        )));
+                    }
                     Some(csv_user(path, line, columns, record))
                 }
             },
@@ -555,8 +620,98 @@ fn not_utf8_or_io(path: &str, line: u64, e: std::io::Error) -> Fatal {
     }
 }
 
-fn csv_fatal(path: &str, e: csv::Error) -> Fatal {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+/// Line numbers of CSV records from their byte offsets. The csv crate's own line count
+/// misses comment lines and CRLF ends, and a record's offset can point at the line ends,
+/// blank lines or comment lines skipped before it; so the bytes the reader pulls are kept
+/// until a record passes them (about one read-ahead buffer), and counted here.
+struct LineCounter {
+    pending: Rc<RefCell<VecDeque<u8>>>,
+    /// Offset of `pending`'s first byte.
+    base: u64,
+    /// Line of `pending`'s first byte.
+    line: u64,
+    at_line_start: bool,
+}
+
+struct CountingRead {
+    inner: Box<dyn Read>,
+    pending: Rc<RefCell<VecDeque<u8>>>,
+}
+
+impl Read for CountingRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pending
+            .borrow_mut()
+            .extend(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+}
+
+impl LineCounter {
+    /// Wrap `source`, whose first byte is on line `first_line`.
+    fn wrap(source: Box<dyn Read>, first_line: u64) -> (Box<dyn Read>, LineCounter) {
+        let pending = Rc::new(RefCell::new(VecDeque::new()));
+        let counting = CountingRead {
+            inner: source,
+            pending: Rc::clone(&pending),
+        };
+        let counter = LineCounter {
+            pending,
+            base: 0,
+            line: first_line,
+            at_line_start: true,
+        };
+        (Box::new(counting), counter)
+    }
+
+    /// The line of the record the reader placed at `offset` (offsets only grow).
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let mut pending = self.pending.borrow_mut();
+        let skip = usize::try_from(offset.saturating_sub(self.base))
+            .unwrap_or(usize::MAX)
+            .min(pending.len());
+        if skip > 0 {
+            let (a, b) = pending.as_slices();
+            let feeds =
+                |s: &[u8], n: usize| memchr::memchr_iter(b'\n', s.get(..n).unwrap_or(s)).count();
+            self.line +=
+                (feeds(a, skip.min(a.len())) + feeds(b, skip.saturating_sub(a.len()))) as u64;
+            self.at_line_start = pending.get(skip - 1) == Some(&b'\n');
+            pending.drain(..skip);
+            self.base += skip as u64;
+        }
+        // Skip what the reader skips before a record: line ends, and comment lines.
+        loop {
+            match pending.front() {
+                Some(b'\r') => {}
+                Some(b'\n') => {
+                    self.line += 1;
+                    self.at_line_start = true;
+                    pending.pop_front();
+                    self.base += 1;
+                    continue;
+                }
+                Some(b'#') if self.at_line_start => {
+                    let Some(end) = pending.iter().position(|&c| c == b'\n') else {
+                        break;
+                    };
+                    pending.drain(..=end);
+                    self.base += end as u64 + 1;
+                    self.line += 1;
+                    continue;
+                }
+                _ => break,
+            }
+            pending.pop_front();
+            self.base += 1;
+            self.at_line_start = false;
+        }
+        self.line
+    }
+}
+
+fn csv_fatal(path: &str, line: u64, e: csv::Error) -> Fatal {
     let what = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -758,6 +913,26 @@ mod tests {
         assert!(b.social.unwrap().contains(Social::Apple));
         assert_eq!(b.idp_email_matches(), Some(false));
         assert_eq!(b.workspace_state, Some(WorkspaceState::Member));
+    }
+
+    #[test]
+    fn lines_count_comments_blank_lines_and_crlf() {
+        let cases = [
+            ("email,workspace_state\n# c\na@x.com,memberx\n", 3),
+            ("# lead\nemail,workspace_state\n# c\n\n# d\na@x.com,member\nb@x.com,memberx\n", 7),
+            ("email,workspace_state\r\n# c\r\n\r\na@x.com,member\r\nb@x.com,memberx\r\n", 5),
+            ("email,workspace_state\na@x.com,member\r\nb@x.com,member\r\n\r\n\r\nc@x.com,memberx\n", 6),
+        ];
+        for (text, line) in cases {
+            let e = read(text).unwrap_err();
+            assert!(
+                e.message.contains(&format!("users.csv:{line}:")),
+                "{text:?}: {}",
+                e.message
+            );
+        }
+        let users = read("email\n# c\r\n\r\na@x.com\r\n\nb@x.com\n").unwrap();
+        assert_eq!(users.iter().map(|u| u.line).collect::<Vec<_>>(), [4, 6]);
     }
 
     #[test]

@@ -38,6 +38,7 @@ macro_rules! named_enum {
 }
 
 pub mod assume;
+pub mod blocks;
 pub mod counts;
 pub mod diff;
 pub mod directory;
@@ -96,11 +97,17 @@ pub fn summarize(
     users: &Path,
 ) -> Result<SimSummary, Fatal> {
     let mut counts = Counts::default();
-    for user in DirectoryReader::open(users)? {
-        let user = user?;
-        let outcome = evaluate(&loaded.config, assumptions, &user);
-        counts.add(&user, &outcome);
-    }
+    blocks::for_each_user(
+        users,
+        |part: &mut Counts, user| {
+            part.add(&user, &evaluate(&loaded.config, assumptions, &user));
+            Ok(())
+        },
+        |part| {
+            counts.merge(part);
+            Ok(())
+        },
+    )?;
     Ok(SimSummary { counts })
 }
 

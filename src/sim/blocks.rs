@@ -1,0 +1,544 @@
+//! Evaluating a large CSV directory on every core, with results in file order.
+//!
+//! The file is cut into blocks at line ends; workers read and evaluate blocks into partial
+//! results, and the caller's sink receives them in file order, so output and error messages
+//! are byte for byte those of the one-thread reader. A cut is only a record boundary when no
+//! cell spans lines, so a block that holds a quote character (a quoted cell may hold a line
+//! break) or a lone carriage return (a line end that line counting would miss) is not read in
+//! parallel: from that block on, the rest of the file is read by one thread. Blocks before it
+//! hold no quote, so their cuts were record boundaries and their results stand.
+//! `SSOLINT_THREADS` sets the number of workers (1: read by one thread).
+
+use super::directory::{Columns, DirectoryReader, DirectoryUser};
+use crate::error::Fatal;
+use crate::rules::input;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+/// Input bytes per block.
+const BLOCK: usize = 256 * 1024;
+/// Files smaller than this are read by one thread.
+const PARALLEL_FROM: u64 = 512 * 1024;
+/// Blocks read but not yet handed to the sink (bounds memory to a few blocks of output).
+const IN_FLIGHT: usize = 6;
+/// The one-thread reader hands a partial result to the sink every this many users.
+const USERS_PER_PART: u64 = 1024;
+
+/// Run `work` on every user of the directory at `path`, accumulating into partial results
+/// that `sink` receives in file order. An error (bad cell, failed work) reaches the sink's
+/// caller after the partial result holding every user before it.
+pub fn for_each_user<P, W, S>(path: &Path, work: W, mut sink: S) -> Result<(), Fatal>
+where
+    P: Default + Send,
+    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    let workers = std::env::var("SSOLINT_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, 8);
+    match plan(path, workers)? {
+        Some(plan) => parallel(path, plan, workers, &work, &mut sink),
+        None => serial(DirectoryReader::open(path)?, &work, &mut sink),
+    }
+}
+
+fn serial<P: Default, W, S>(reader: DirectoryReader, work: &W, sink: &mut S) -> Result<(), Fatal>
+where
+    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    let mut part = P::default();
+    let mut n = 0u64;
+    for user in reader {
+        if let Err(e) = user.and_then(|u| work(&mut part, u)) {
+            sink(part)?;
+            return Err(e);
+        }
+        n += 1;
+        if n % USERS_PER_PART == 0 {
+            sink(std::mem::take(&mut part))?;
+        }
+    }
+    sink(part)
+}
+
+/// What the header told: the columns, and where the rows start.
+struct Plan {
+    columns: Columns,
+    body_offset: u64,
+}
+
+/// Decide whether the file can be read in blocks: a regular CSV file big enough to be worth
+/// it, whose header line is plain (no quote, no comment, no lone CR).
+fn plan(path: &Path, workers: usize) -> Result<Option<Plan>, Fatal> {
+    if workers < 2 {
+        return Ok(None);
+    }
+    let Ok(mut file) = File::open(path) else {
+        return Ok(None); // the one-thread reader reports the error
+    };
+    let big = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() >= PARALLEL_FROM);
+    if !big {
+        return Ok(None);
+    }
+    let mut head = vec![0u8; 64 * 1024];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(head.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(_) => return Ok(None),
+        }
+    }
+    head.truncate(filled);
+    let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let Some(body) = head.get(bom..) else {
+        return Ok(None);
+    };
+    let Some(newline) = memchr::memchr(b'\n', body) else {
+        return Ok(None);
+    };
+    let header = body.get(..=newline).unwrap_or_default();
+    let plain = header.first().is_some_and(|b| b.is_ascii_alphabetic()) && is_plain(header);
+    if !plain {
+        return Ok(None);
+    }
+    let label = path.display().to_string();
+    let reader = DirectoryReader::from_reader(
+        label,
+        Box::new(std::io::Cursor::new(header.to_vec())),
+        false,
+    )?;
+    Ok(reader.columns().map(|columns| Plan {
+        columns: columns.clone(),
+        body_offset: (bom + header.len()) as u64,
+    }))
+}
+
+/// No quote character and no carriage return other than before a line feed.
+fn is_plain(bytes: &[u8]) -> bool {
+    if memchr::memchr(b'"', bytes).is_some() {
+        return false;
+    }
+    memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i + 1) == Some(&b'\n'))
+}
+
+struct Block {
+    index: usize,
+    offset: u64,
+    first_line: u64,
+    bytes: Vec<u8>,
+}
+
+enum BlockResult<P> {
+    Done(P, Option<Fatal>),
+    /// The block cannot be read on its own (see the module comment).
+    NotPlain,
+}
+
+fn parallel<P, W, S>(
+    path: &Path,
+    plan: Plan,
+    workers: usize,
+    work: &W,
+    sink: &mut S,
+) -> Result<(), Fatal>
+where
+    P: Default + Send,
+    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    let label = path.display().to_string();
+    let io = |e: std::io::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read directory {label}: {e}"),
+        )
+    };
+    let mut file = File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(plan.body_offset)).map_err(io)?;
+    let reader = BlockReader {
+        file,
+        carry: Vec::new(),
+        offset: plan.body_offset,
+        line: 2,
+        index: 0,
+        eof: false,
+    };
+    let columns = &plan.columns;
+    let (to_workers, from_reader) = mpsc::sync_channel::<Block>(IN_FLIGHT);
+    let from_reader = Mutex::new(from_reader);
+    let (to_sink, results) = mpsc::channel::<(usize, BlockResult<P>)>();
+    let from_reader = &from_reader;
+    let label = label.as_str();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let to_sink = to_sink.clone();
+            scope.spawn(move || loop {
+                let next = from_reader.lock().ok().and_then(|rx| rx.recv().ok());
+                let Some(block) = next else { return };
+                let result = run_block(label, columns, block.first_line, block.bytes, work);
+                if to_sink.send((block.index, result)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(to_sink);
+        // `drive` owns both channel ends, so every way out of it lets the workers stop.
+        drive(path, reader, to_workers, results, columns, work, sink)
+    })
+}
+
+/// Hand blocks to the workers and their results to the sink in file order.
+fn drive<P, W, S>(
+    path: &Path,
+    mut reader: BlockReader,
+    to_workers: mpsc::SyncSender<Block>,
+    results: mpsc::Receiver<(usize, BlockResult<P>)>,
+    columns: &Columns,
+    work: &W,
+    sink: &mut S,
+) -> Result<(), Fatal>
+where
+    P: Default,
+    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    let io = |e: std::io::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read directory {}: {e}", path.display()),
+        )
+    };
+    // Blocks handed out, by index, with their offset and first line, until their result
+    // reaches the sink.
+    let mut outstanding: BTreeMap<usize, (u64, u64)> = BTreeMap::new();
+    let mut done: BTreeMap<usize, BlockResult<P>> = BTreeMap::new();
+    let mut next_to_sink = 0usize;
+    loop {
+        while outstanding.len() < IN_FLIGHT && !reader.eof {
+            if let Some(block) = reader.next_block().map_err(io)? {
+                outstanding.insert(block.index, (block.offset, block.first_line));
+                to_workers.send(block).map_err(|_| stopped())?;
+            }
+        }
+        let Some((offset, first_line)) = outstanding.remove(&next_to_sink) else {
+            return Ok(());
+        };
+        let result = loop {
+            if let Some(r) = done.remove(&next_to_sink) {
+                break r;
+            }
+            let (i, r) = results.recv().map_err(|_| stopped())?;
+            done.insert(i, r);
+        };
+        next_to_sink += 1;
+        match result {
+            BlockResult::Done(part, None) => sink(part)?,
+            BlockResult::Done(part, Some(e)) => {
+                sink(part)?;
+                return Err(e);
+            }
+            BlockResult::NotPlain => {
+                drop(to_workers);
+                return serial_from(path, columns, offset, first_line, work, sink);
+            }
+        }
+    }
+}
+
+fn stopped() -> Fatal {
+    Fatal::new(&input::UNDECODABLE, "a directory reader thread stopped")
+}
+
+fn run_block<P: Default, W>(
+    label: &str,
+    columns: &Columns,
+    first_line: u64,
+    bytes: Vec<u8>,
+    work: &W,
+) -> BlockResult<P>
+where
+    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+{
+    if !is_plain(&bytes) {
+        return BlockResult::NotPlain;
+    }
+    let rows = DirectoryReader::csv_rows(
+        label,
+        Box::new(std::io::Cursor::new(bytes)),
+        columns.clone(),
+        first_line,
+    );
+    let mut part = P::default();
+    for user in rows {
+        if let Err(e) = user.and_then(|u| work(&mut part, u)) {
+            return BlockResult::Done(part, Some(e));
+        }
+    }
+    BlockResult::Done(part, None)
+}
+
+/// The rest of the file from `offset`, read by one thread.
+fn serial_from<P: Default, W, S>(
+    path: &Path,
+    columns: &Columns,
+    offset: u64,
+    first_line: u64,
+    work: &W,
+    sink: &mut S,
+) -> Result<(), Fatal>
+where
+    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    let label = path.display().to_string();
+    let io = |e: std::io::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read directory {label}: {e}"),
+        )
+    };
+    let mut file = File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    let source = Box::new(std::io::BufReader::with_capacity(64 * 1024, file));
+    let rows = DirectoryReader::csv_rows(label.as_str(), source, columns.clone(), first_line);
+    serial(rows, work, sink)
+}
+
+/// Cuts the body of the file into blocks that end after a line feed.
+struct BlockReader {
+    file: File,
+    /// Bytes read after the last cut.
+    carry: Vec<u8>,
+    /// File offset of `carry`'s first byte.
+    offset: u64,
+    /// Line number of `carry`'s first byte.
+    line: u64,
+    index: usize,
+    eof: bool,
+}
+
+impl BlockReader {
+    fn next_block(&mut self) -> std::io::Result<Option<Block>> {
+        let mut bytes = std::mem::take(&mut self.carry);
+        loop {
+            let start = bytes.len();
+            bytes.resize(start + BLOCK, 0);
+            let n = read_full(&mut self.file, bytes.get_mut(start..).unwrap_or_default())?;
+            bytes.truncate(start + n);
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            if let Some(last) = memchr::memrchr(b'\n', bytes.get(start..).unwrap_or_default()) {
+                self.carry = bytes.split_off(start + last + 1);
+                break;
+            }
+        }
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let block = Block {
+            index: self.index,
+            offset: self.offset,
+            first_line: self.line,
+            bytes,
+        };
+        self.index += 1;
+        self.offset += block.bytes.len() as u64;
+        self.line += memchr::memchr_iter(b'\n', &block.bytes).count() as u64;
+        Ok(Some(block))
+    }
+}
+
+fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(buf.get_mut(filled..).unwrap_or_default()) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const HEADER: &str = "email,groups,workspace_state,invite_source,personal_account,has_password,social,idp_status,idp_assigned,idp_email\n";
+
+    fn row(i: usize) -> String {
+        let state = ["member", "invited", "none", "removed"][i % 4];
+        let idp = ["active", "disabled", "absent", "?"][i % 3];
+        format!("user{i}@acme.com,Engineering;All Staff,{state},manual,free,true,,{idp},true,\n")
+    }
+
+    fn file_with(lines: impl Fn(usize, String) -> String, crlf: bool) -> tempfile::NamedTempFile {
+        let mut text = String::from(HEADER);
+        for i in 0..20_000 {
+            text.push_str(&lines(i, row(i)));
+        }
+        if crlf {
+            text = text.replace('\n', "\r\n");
+        }
+        let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        assert!(text.len() as u64 > PARALLEL_FROM);
+        f
+    }
+
+    type Seen = (Vec<DirectoryUser>, Option<String>);
+
+    fn one_thread(path: &Path) -> Seen {
+        let mut users = Vec::new();
+        for u in DirectoryReader::open(path).unwrap() {
+            match u {
+                Ok(u) => users.push(u),
+                Err(e) => return (users, Some(e.message)),
+            }
+        }
+        (users, None)
+    }
+
+    fn in_blocks(path: &Path) -> Seen {
+        let mut users = Vec::new();
+        let r = for_each_user(
+            path,
+            |part: &mut Vec<DirectoryUser>, u| {
+                part.push(u);
+                Ok(())
+            },
+            |part| {
+                users.extend(part);
+                Ok(())
+            },
+        );
+        (users, r.err().map(|e| e.message))
+    }
+
+    fn same(f: &tempfile::NamedTempFile) -> Seen {
+        let (a, b) = (one_thread(f.path()), in_blocks(f.path()));
+        assert_eq!(a.1, b.1);
+        assert_eq!(a.0.len(), b.0.len());
+        if let Some((x, y)) = a.0.iter().zip(&b.0).find(|(x, y)| x != y) {
+            panic!(
+                "users differ: {} at line {} vs {} at line {}",
+                x.email, x.line, y.email, y.line
+            );
+        }
+        a
+    }
+
+    #[test]
+    fn plain_file_reads_the_same_in_blocks() {
+        let seen = same(&file_with(|_, r| r, false));
+        assert_eq!(seen.0.len(), 20_000);
+        assert_eq!(seen.0.last().map(|u| u.line), Some(20_001));
+    }
+
+    #[test]
+    fn crlf_comments_and_blank_lines_keep_their_line_numbers() {
+        let f = file_with(
+            |i, r| match i % 997 {
+                0 => format!("# note {i}\n{r}"),
+                1 => format!("\n{r}"),
+                _ => r,
+            },
+            true,
+        );
+        let seen = same(&f);
+        assert_eq!(seen.0.len(), 20_000);
+    }
+
+    #[test]
+    fn a_quoted_cell_with_a_line_break_sends_the_rest_to_one_thread() {
+        let f = file_with(
+            |i, r| {
+                if i == 9_000 {
+                    format!("q{i}@acme.com,\"Sales\nAll Staff\",member,manual,free,true,,active,true,\n")
+                } else {
+                    r
+                }
+            },
+            false,
+        );
+        same(&f);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_sends_the_rest_to_one_thread() {
+        let f = file_with(
+            |i, r| {
+                if i == 12_345 {
+                    r.replace('\n', "\r")
+                } else {
+                    r
+                }
+            },
+            false,
+        );
+        same(&f);
+    }
+
+    #[test]
+    fn errors_name_the_same_line_as_one_thread() {
+        let bad_value = file_with(
+            |i, r| {
+                if i == 15_000 {
+                    r.replace("member", "owner?")
+                } else {
+                    r
+                }
+            },
+            false,
+        );
+        assert!(same(&bad_value).1.unwrap().contains(":15002:"));
+        let short_row = file_with(
+            |i, r| {
+                if i == 12_000 {
+                    "short@acme.com,x\n".into()
+                } else {
+                    r
+                }
+            },
+            false,
+        );
+        assert!(same(&short_row).1.unwrap().contains("the row has 2 cells"));
+    }
+
+    #[test]
+    fn counts_merge_in_file_order() {
+        let mut a = Counts::default();
+        let mut b = Counts::default();
+        for i in 0..4 {
+            a.note(SimFinding::NotProvisioned, &format!("a{i}"));
+            b.note(SimFinding::NotProvisioned, &format!("b{i}"));
+        }
+        b.note(SimFinding::LockedOut, "b-locked");
+        a.merge(b);
+        let t = a.tally(SimFinding::NotProvisioned).unwrap();
+        assert_eq!(t.count, 8);
+        assert_eq!(t.examples, ["a0", "a1", "a2", "a3", "b0"]);
+        assert_eq!(a.tally(SimFinding::LockedOut).unwrap().count, 1);
+    }
+
+    use super::super::counts::Counts;
+    use super::super::model::SimFinding;
+}
