@@ -16,11 +16,12 @@
 use crate::source::Span;
 use quick_xml::events::Event;
 use quick_xml::Reader;
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
+use std::rc::Rc;
 
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
@@ -80,7 +81,7 @@ impl XmlError {
 
 /// An immutable string shared by every node of a document that spells it the same way.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Atom(Arc<str>);
+pub struct Atom(Rc<str>);
 
 impl Atom {
     pub fn as_str(&self) -> &str {
@@ -109,7 +110,7 @@ impl AsRef<str> for Atom {
 
 impl From<&str> for Atom {
     fn from(s: &str) -> Self {
-        Atom(Arc::from(s))
+        Atom(Rc::from(s))
     }
 }
 
@@ -197,7 +198,7 @@ pub enum NodeKind {
     Element(Element),
     /// Character data, references resolved; `cdata` marks a CDATA section.
     Text {
-        value: String,
+        value: Atom,
         cdata: bool,
     },
     Comment(String),
@@ -351,7 +352,7 @@ impl Document {
     pub fn text(&self, id: NodeId) -> String {
         let mut out = String::new();
         if let NodeKind::Text { value, .. } = &self.node(id).kind {
-            return value.clone();
+            return value.to_string();
         }
         for d in std::iter::once(id).chain(self.all_descendants(id)) {
             if let NodeKind::Text { value, .. } = &self.node(d).kind {
@@ -442,6 +443,39 @@ impl Document {
     }
 }
 
+const RECENT_ATOMS: usize = 256;
+/// Longer strings are not kept in the per-thread cache, which so stays small.
+const RECENT_ATOM_MAX_LEN: usize = 64;
+
+thread_local! {
+    static RECENT_ATOMS_OF_THREAD: Cell<Vec<Option<Atom>>> = const { Cell::new(Vec::new()) };
+}
+
+/// Atoms recently interned on this thread, by a cheap hash of a string's shape: a document
+/// repeats a few dozen names, and the next document mostly the same ones, so most look-ups
+/// end here without hashing the whole string or allocating. A builder borrows the table and
+/// gives it back when it is dropped.
+struct RecentAtoms(Vec<Option<Atom>>);
+
+impl RecentAtoms {
+    fn borrow() -> Self {
+        let mut slots = RECENT_ATOMS_OF_THREAD
+            .try_with(Cell::take)
+            .unwrap_or_default();
+        if slots.len() != RECENT_ATOMS {
+            slots = vec![None; RECENT_ATOMS];
+        }
+        RecentAtoms(slots)
+    }
+}
+
+impl Drop for RecentAtoms {
+    fn drop(&mut self) {
+        let slots = std::mem::take(&mut self.0);
+        let _ = RECENT_ATOMS_OF_THREAD.try_with(|c| c.set(slots));
+    }
+}
+
 /// An element whose end tag has not been read yet.
 struct Open {
     id: NodeId,
@@ -465,6 +499,7 @@ struct Builder<'a> {
     /// takes its own, in one allocation of the right size, at its end tag.
     pending_children: Vec<NodeId>,
     atoms: HashSet<Atom>,
+    recent_atoms: RecentAtoms,
     xml_prefix: Atom,
     xml_ns: Atom,
     /// Scratch buffers reused from one start tag to the next.
@@ -477,7 +512,7 @@ impl<'a> Builder<'a> {
     fn new(text: &'a str, limits: Limits) -> Self {
         // Every element, comment and PI starts with '<', and text lies between them, so the
         // count of '<' is close to the number of nodes.
-        let estimate = text.bytes().filter(|b| *b == b'<').count();
+        let estimate = memchr::memchr_iter(b'<', text.as_bytes()).count();
         Builder {
             text,
             limits,
@@ -486,7 +521,8 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             bindings: Vec::new(),
             pending_children: Vec::new(),
-            atoms: HashSet::new(),
+            atoms: HashSet::with_capacity(64),
+            recent_atoms: RecentAtoms::borrow(),
             xml_prefix: Atom::from("xml"),
             xml_ns: Atom::from(XML_NS),
             raw_attributes: Vec::new(),
@@ -496,11 +532,34 @@ impl<'a> Builder<'a> {
     }
 
     fn intern(&mut self, s: &str) -> Atom {
-        if let Some(a) = self.atoms.get(s) {
-            return a.clone();
+        // FNV-1a over the length and up to 16 bytes from each end.
+        let b = s.as_bytes();
+        let ends = b
+            .iter()
+            .take(16)
+            .chain(b.iter().skip(b.len().saturating_sub(16).max(16)));
+        let hash = ends.fold(0xcbf2_9ce4_8422_2325_u64 ^ b.len() as u64, |h, &c| {
+            (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let slot = (hash ^ (hash >> 32)) as usize % RECENT_ATOMS;
+        if let Some(Some(a)) = self.recent_atoms.0.get(slot) {
+            if a.as_str() == s {
+                return a.clone();
+            }
         }
-        let a = Atom::from(s);
-        self.atoms.insert(a.clone());
+        let a = match self.atoms.get(s) {
+            Some(a) => a.clone(),
+            None => {
+                let a = Atom::from(s);
+                self.atoms.insert(a.clone());
+                a
+            }
+        };
+        if s.len() <= RECENT_ATOM_MAX_LEN {
+            if let Some(r) = self.recent_atoms.0.get_mut(slot) {
+                *r = Some(a.clone());
+            }
+        }
         a
     }
 
@@ -586,13 +645,21 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let value = unescape(raw, pos, false)?;
+                    // Indentation repeats all through a document: share it.
+                    let value = if value.len() <= RECENT_ATOM_MAX_LEN
+                        && value.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n'))
+                    {
+                        self.intern(&value)
+                    } else {
+                        Atom::from(&*value)
+                    };
                     self.push_leaf(NodeKind::Text { value, cdata: false }, span)?;
                 }
                 Event::CData(c) => {
                     if self.stack.is_empty() {
                         return Err(XmlError::malformed(pos, "CDATA outside the root element"));
                     }
-                    let value = normalize_newlines(&String::from_utf8_lossy(&c));
+                    let value = Atom::from(&*normalize_newlines(&String::from_utf8_lossy(&c)));
                     self.push_leaf(NodeKind::Text { value, cdata: true }, span)?;
                 }
                 Event::Comment(c) => {
@@ -724,7 +791,7 @@ impl<'a> Builder<'a> {
                     span: a.span,
                 });
             } else {
-                plain.push((a, value));
+                plain.push((a, value.into_owned()));
             }
         }
         self.raw_attributes = raw_attributes;
@@ -948,23 +1015,25 @@ fn normalize_newlines(s: &str) -> String {
 /// Resolve predefined entities and character references; normalise line ends, and for
 /// attribute values turn literal white space into spaces (XML 1.0 §3.3.3). Any other
 /// reference is an error: without a DTD no other entity exists.
-fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError> {
+fn unescape(raw: &str, base: usize, attribute: bool) -> Result<Cow<'_, str>, XmlError> {
     // The bytes that are not copied as they are: in text, a line feed or tab stays.
-    let special = |b: &u8| match b {
-        b'&' | b'\r' => true,
-        b'\n' | b'\t' => attribute,
-        b']' => !attribute,
-        _ => false,
+    let special = |s: &str| {
+        if attribute {
+            s.bytes()
+                .position(|b| matches!(b, b'&' | b'\r' | b'\n' | b'\t'))
+        } else {
+            memchr::memchr3(b'&', b'\r', b']', s.as_bytes())
+        }
     };
-    let Some(first) = raw.bytes().position(|b| special(&b)) else {
+    let Some(first) = special(raw) else {
         check_chars(raw, base)?;
-        return Ok(raw.to_string());
+        return Ok(Cow::Borrowed(raw));
     };
     let mut out = String::with_capacity(raw.len());
     let (copied, mut rest) = raw.split_at(first);
     out.push_str(copied);
     let mut offset = base + first;
-    while let Some(i) = rest.bytes().position(|b| special(&b)) {
+    while let Some(i) = special(rest) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
         let Some(&c) = tail.as_bytes().first() else {
@@ -1038,14 +1107,17 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
     }
     out.push_str(rest);
     check_chars(&out, base)?;
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 /// Refuse characters XML does not allow (controls other than tab and line ends, U+FFFE,
 /// U+FFFF); `base` is where the value starts.
 fn check_chars(s: &str, base: usize) -> Result<(), XmlError> {
-    let plain_ascii = |b: &u8| matches!(b, 0x20..=0x7f | b'\t' | b'\n' | b'\r');
-    if s.bytes().all(|b| plain_ascii(&b)) {
+    // Without short-circuits so that the scan over a long value is vectorised.
+    let control = s.bytes().fold(false, |found, b| {
+        found | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+    });
+    if !control && s.is_ascii() {
         return Ok(());
     }
     match s.chars().find(|c| !is_xml_char(*c)) {
