@@ -978,15 +978,17 @@ fn parse_start_tag<'t>(
         };
         i += 1;
         let v_start = i;
-        while let Some(b) = peek(i).filter(|b| *b != quote) {
-            if b == b'<' {
+        let value_area = bytes.get(i..end).unwrap_or_default();
+        i = match memchr::memchr2(quote, b'<', value_area) {
+            Some(k) if value_area.get(k) == Some(&b'<') => {
                 return Err(XmlError::malformed(
-                    base + i,
+                    base + i + k,
                     format!("'<' inside the value of {a_name:?}"),
                 ));
             }
-            i += 1;
-        }
+            Some(k) => i + k,
+            None => end,
+        };
         if i >= end {
             return Err(XmlError::malformed(
                 base + v_start,
