@@ -10,8 +10,9 @@
 //!
 //! Names, prefixes and namespace URIs are interned per document ([`Atom`]): an element shares
 //! the strings of every other element spelt the same way, and its namespace is the binding in
-//! scope rather than a copy of it. Values are unescaped into one exact allocation, copied
-//! straight when they hold no reference or line end.
+//! scope rather than a copy of it. Attribute values and text are atoms too, shared with an
+//! equal value seen recently on the thread (indentation, versions, format URIs), and are
+//! unescaped only when they hold a reference or line end.
 
 use crate::source::Span;
 use quick_xml::events::Event;
@@ -165,7 +166,7 @@ impl QName {
 pub struct Attribute {
     pub name: QName,
     /// The normalised value (references resolved, literal whitespace turned into spaces).
-    pub value: String,
+    pub value: Atom,
     /// The whole `name="value"`.
     pub span: Span,
     /// Just the value between the quotes.
@@ -444,6 +445,20 @@ impl Document {
 }
 
 const RECENT_ATOMS: usize = 256;
+/// The slot of `s` in the recent-atom table: names in the first half, values in the second.
+fn recent_slot(s: &str, value: bool) -> usize {
+    // FNV-1a over the length and up to 16 bytes from each end.
+    let b = s.as_bytes();
+    let ends = b
+        .iter()
+        .take(16)
+        .chain(b.iter().skip(b.len().saturating_sub(16).max(16)));
+    let hash = ends.fold(0xcbf2_9ce4_8422_2325_u64 ^ b.len() as u64, |h, &c| {
+        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash ^ (hash >> 32)) as usize % RECENT_ATOMS + if value { RECENT_ATOMS } else { 0 }
+}
+
 /// Longer strings are not kept in the per-thread cache, which so stays small.
 const RECENT_ATOM_MAX_LEN: usize = 64;
 
@@ -462,8 +477,8 @@ impl RecentAtoms {
         let mut slots = RECENT_ATOMS_OF_THREAD
             .try_with(Cell::take)
             .unwrap_or_default();
-        if slots.len() != RECENT_ATOMS {
-            slots = vec![None; RECENT_ATOMS];
+        if slots.len() != 2 * RECENT_ATOMS {
+            slots = vec![None; 2 * RECENT_ATOMS];
         }
         RecentAtoms(slots)
     }
@@ -504,7 +519,7 @@ struct Builder<'a> {
     xml_ns: Atom,
     /// Scratch buffers reused from one start tag to the next.
     raw_attributes: Vec<RawAttribute<'a>>,
-    plain_attributes: Vec<(RawAttribute<'a>, String)>,
+    plain_attributes: Vec<(RawAttribute<'a>, Atom)>,
     root: Option<NodeId>,
 }
 
@@ -531,21 +546,26 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn intern(&mut self, s: &str) -> Atom {
-        // FNV-1a over the length and up to 16 bytes from each end.
-        let b = s.as_bytes();
-        let ends = b
-            .iter()
-            .take(16)
-            .chain(b.iter().skip(b.len().saturating_sub(16).max(16)));
-        let hash = ends.fold(0xcbf2_9ce4_8422_2325_u64 ^ b.len() as u64, |h, &c| {
-            (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-        });
-        let slot = (hash ^ (hash >> 32)) as usize % RECENT_ATOMS;
-        if let Some(Some(a)) = self.recent_atoms.0.get(slot) {
-            if a.as_str() == s {
-                return a.clone();
+    fn recent(&self, slot: usize, s: &str) -> Option<Atom> {
+        match self.recent_atoms.0.get(slot) {
+            Some(Some(a)) if a.as_str() == s => Some(a.clone()),
+            _ => None,
+        }
+    }
+
+    fn remember(&mut self, slot: usize, a: &Atom) {
+        if a.len() <= RECENT_ATOM_MAX_LEN {
+            if let Some(r) = self.recent_atoms.0.get_mut(slot) {
+                *r = Some(a.clone());
             }
+        }
+    }
+
+    /// The document's one atom for a name, prefix or namespace URI.
+    fn intern(&mut self, s: &str) -> Atom {
+        let slot = recent_slot(s, false);
+        if let Some(a) = self.recent(slot, s) {
+            return a;
         }
         let a = match self.atoms.get(s) {
             Some(a) => a.clone(),
@@ -555,11 +575,19 @@ impl<'a> Builder<'a> {
                 a
             }
         };
-        if s.len() <= RECENT_ATOM_MAX_LEN {
-            if let Some(r) = self.recent_atoms.0.get_mut(slot) {
-                *r = Some(a.clone());
-            }
+        self.remember(slot, &a);
+        a
+    }
+
+    /// A value or text, shared with an equal one seen recently; values are mostly distinct,
+    /// so they are not added to the document's set.
+    fn share_value(&mut self, s: &str) -> Atom {
+        let slot = recent_slot(s, true);
+        if let Some(a) = self.recent(slot, s) {
+            return a;
         }
+        let a = Atom::from(s);
+        self.remember(slot, &a);
         a
     }
 
@@ -645,14 +673,7 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let value = unescape(raw, pos, false)?;
-                    // Indentation repeats all through a document: share it.
-                    let value = if value.len() <= RECENT_ATOM_MAX_LEN
-                        && value.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n'))
-                    {
-                        self.intern(&value)
-                    } else {
-                        Atom::from(&*value)
-                    };
+                    let value = self.share_value(&value);
                     self.push_leaf(NodeKind::Text { value, cdata: false }, span)?;
                 }
                 Event::CData(c) => {
@@ -791,7 +812,8 @@ impl<'a> Builder<'a> {
                     span: a.span,
                 });
             } else {
-                plain.push((a, value.into_owned()));
+                let value = self.share_value(&value);
+                plain.push((a, value));
             }
         }
         self.raw_attributes = raw_attributes;
