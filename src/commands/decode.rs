@@ -826,7 +826,7 @@ fn signatures(doc: &Document, checks: &[SignatureCheck], now: Option<DateTime<Ut
                 };
                 json!({
                     "element": info.parent.map(|p| doc.path(p)),
-                    "element_id": info.parent.and_then(|p| doc.id_attr(p)).map(|a| a.value.clone()),
+                    "element_id": info.parent.and_then(|p| doc.id_attr(p)).map(|a| a.value.to_string()),
                     "signature_method": short(info.signature_method.as_ref()),
                     "c14n": short(info.c14n_method.as_ref()),
                     "references": info.references.iter().map(|r| json!({

@@ -56,7 +56,7 @@ pub fn attr_valued(
     local: &str,
 ) -> Option<Valued<String>> {
     doc.attr(node, local)
-        .map(|a| Valued::new(a.value.clone(), node, a.value_span))
+        .map(|a| Valued::new(a.value.to_string(), node, a.value_span))
 }
 
 /// Read an element's text (all text pieces concatenated) as a [`Valued`]; the span covers

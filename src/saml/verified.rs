@@ -398,7 +398,7 @@ pub fn structural_findings(
             .children(n)
             .iter()
             .find_map(|c| match &doc.node(*c).kind {
-                NodeKind::Text { value, .. } => Some(value.clone()),
+                NodeKind::Text { value, .. } => Some(value.to_string()),
                 _ => None,
             })
             .unwrap_or_default();

@@ -133,6 +133,22 @@ struct Canon<'a> {
     rendered: Vec<(Option<&'a str>, &'a str)>,
     /// `xml:*` attributes inherited by the apex from ancestors outside the subset.
     inherited_xml_attrs: Vec<(&'a str, &'a str)>,
+    /// Scratch buffers reused from one element to the next (each is done with before the
+    /// element's children are written).
+    decls_buf: Vec<(Option<&'a str>, &'a str)>,
+    candidates_buf: Vec<Option<&'a str>>,
+    attrs_buf: Vec<SortedAttribute<'a>>,
+}
+
+/// An attribute to write: namespace URI ("" for none), local name, prefix, value.
+type SortedAttribute<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
+
+fn push_name(out: &mut Vec<u8>, prefix: Option<&str>, local: &str) {
+    if let Some(p) = prefix {
+        out.extend_from_slice(p.as_bytes());
+        out.push(b':');
+    }
+    out.extend_from_slice(local.as_bytes());
 }
 
 impl<'a> Canon<'a> {
@@ -145,6 +161,9 @@ impl<'a> Canon<'a> {
             scope: Vec::new(),
             rendered: Vec::new(),
             inherited_xml_attrs: Vec::new(),
+            decls_buf: Vec::new(),
+            candidates_buf: Vec::new(),
+            attrs_buf: Vec::new(),
         }
     }
 
@@ -250,12 +269,14 @@ impl<'a> Canon<'a> {
         }
 
         // Namespace declarations to write, as (prefix, uri).
-        let mut decls: Vec<(Option<&'a str>, &'a str)> = Vec::new();
+        let mut decls = std::mem::take(&mut self.decls_buf);
+        decls.clear();
         match self.method {
             Method::Exclusive {
                 inclusive_prefixes, ..
             } => {
-                let mut candidates: Vec<Option<&'a str>> = Vec::new();
+                let mut candidates = std::mem::take(&mut self.candidates_buf);
+                candidates.clear();
                 candidates.push(e.name.prefix.as_deref());
                 for a in &e.attributes {
                     if let Some(p) = a.name.prefix.as_deref() {
@@ -273,7 +294,7 @@ impl<'a> Canon<'a> {
                         candidates.push(p);
                     }
                 }
-                for p in candidates {
+                for &p in &candidates {
                     if p == Some("xml") || decls.iter().any(|(d, _)| *d == p) {
                         continue;
                     }
@@ -282,6 +303,7 @@ impl<'a> Canon<'a> {
                         decls.push((p, uri));
                     }
                 }
+                self.candidates_buf = candidates;
             }
             Method::Inclusive10 { .. } | Method::Inclusive11 { .. } => {
                 if is_apex {
@@ -304,9 +326,10 @@ impl<'a> Canon<'a> {
         }
         decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
 
-        let name = e.name.written();
+        let prefix = e.name.prefix.as_deref();
+        let local = e.name.local.as_str();
         self.out.push(b'<');
-        self.out.extend_from_slice(name.as_bytes());
+        push_name(&mut self.out, prefix, local);
         for (p, uri) in &decls {
             match p {
                 Some(p) => {
@@ -321,40 +344,40 @@ impl<'a> Canon<'a> {
         }
 
         // Attributes: sorted by namespace URI (none first), then local name.
-        let mut attrs: Vec<(&str, &str, String, &str)> = e
-            .attributes
-            .iter()
-            .map(|a| {
-                (
-                    a.name.ns.as_deref().unwrap_or(""),
-                    a.name.local.as_str(),
-                    a.name.written(),
-                    a.value.as_str(),
-                )
-            })
-            .collect();
+        let mut attrs = std::mem::take(&mut self.attrs_buf);
+        attrs.clear();
+        attrs.extend(e.attributes.iter().map(|a| {
+            (
+                a.name.ns.as_deref().unwrap_or(""),
+                a.name.local.as_str(),
+                a.name.prefix.as_deref(),
+                a.value.as_str(),
+            )
+        }));
         if is_apex {
-            for (local, value) in &self.inherited_xml_attrs {
+            for &(local, value) in &self.inherited_xml_attrs {
                 if !attrs
                     .iter()
-                    .any(|(ns, l, _, _)| *ns == XML_NS && l == local)
+                    .any(|(ns, l, _, _)| *ns == XML_NS && *l == local)
                 {
-                    attrs.push((XML_NS, local, format!("xml:{local}"), value));
+                    attrs.push((XML_NS, local, Some("xml"), value));
                 }
             }
         }
         attrs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        for (_, _, written, value) in &attrs {
+        for &(_, local, prefix, value) in &attrs {
             self.out.push(b' ');
-            self.out.extend_from_slice(written.as_bytes());
+            push_name(&mut self.out, prefix, local);
             self.out.extend_from_slice(b"=\"");
             escape_attr(value, &mut self.out);
             self.out.push(b'"');
         }
+        self.attrs_buf = attrs;
         self.out.push(b'>');
 
         let rendered_mark = self.rendered.len();
         self.rendered.extend(decls.iter().copied());
+        self.decls_buf = decls;
         for c in &e.children {
             self.node(*c, false);
         }
@@ -362,35 +385,54 @@ impl<'a> Canon<'a> {
         self.scope.truncate(scope_mark);
 
         self.out.extend_from_slice(b"</");
-        self.out.extend_from_slice(name.as_bytes());
+        push_name(&mut self.out, prefix, local);
         self.out.push(b'>');
     }
 }
 
-fn escape_text(s: &str, out: &mut Vec<u8>) {
-    for b in s.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
+/// Copy `s`, writing `escape(b)` in place of each byte it has a replacement for; the runs
+/// between are copied whole.
+fn escape_with(s: &str, out: &mut Vec<u8>, escape: impl Fn(u8) -> Option<&'static [u8]>) {
+    let bytes = s.as_bytes();
+    // Most values need nothing escaped; this scan has no early exit so that it vectorises.
+    if !bytes
+        .iter()
+        .fold(false, |any, &b| any | escape(b).is_some())
+    {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(replacement) = escape(b) {
+            out.extend_from_slice(bytes.get(run_start..i).unwrap_or_default());
+            out.extend_from_slice(replacement);
+            run_start = i + 1;
         }
     }
+    out.extend_from_slice(bytes.get(run_start..).unwrap_or_default());
+}
+
+fn escape_text(s: &str, out: &mut Vec<u8>) {
+    escape_with(s, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
 }
 
 fn escape_attr(s: &str, out: &mut Vec<u8>) {
-    for b in s.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'"' => out.extend_from_slice(b"&quot;"),
-            b'\t' => out.extend_from_slice(b"&#x9;"),
-            b'\n' => out.extend_from_slice(b"&#xA;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
-        }
-    }
+    escape_with(s, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#x9;"),
+        b'\n' => Some(b"&#xA;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
 }
 
 #[cfg(test)]

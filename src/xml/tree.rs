@@ -7,10 +7,22 @@
 //! each element and every value needs a byte span. No DTD is ever processed: any DOCTYPE is
 //! refused, and the only references understood are the five predefined entities and
 //! character references.
+//!
+//! Names, prefixes and namespace URIs are interned per document ([`Atom`]): an element shares
+//! the strings of every other element spelt the same way, and its namespace is the binding in
+//! scope rather than a copy of it. Attribute values and text are atoms too, shared with an
+//! equal value seen recently on the thread (indentation, versions, format URIs), and are
+//! unescaped only when they hold a reference or line end.
 
 use crate::source::Span;
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use std::borrow::{Borrow, Cow};
+use std::cell::Cell;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Deref;
+use std::rc::Rc;
 
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
@@ -68,13 +80,72 @@ impl XmlError {
     }
 }
 
+/// An immutable string shared by every node of a document that spells it the same way.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom(Rc<str>);
+
+impl Atom {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Atom {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Atom {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Atom {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Atom {
+    fn from(s: &str) -> Self {
+        Atom(Rc::from(s))
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Atom {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Atom {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
 /// A namespace-qualified name, with the prefix as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QName {
-    pub prefix: Option<String>,
-    pub local: String,
+    pub prefix: Option<Atom>,
+    pub local: Atom,
     /// The namespace URI the prefix (or the default namespace) resolved to.
-    pub ns: Option<String>,
+    pub ns: Option<Atom>,
 }
 
 impl QName {
@@ -86,7 +157,7 @@ impl QName {
     pub fn written(&self) -> String {
         match &self.prefix {
             Some(p) => format!("{p}:{}", self.local),
-            None => self.local.clone(),
+            None => self.local.to_string(),
         }
     }
 }
@@ -95,7 +166,7 @@ impl QName {
 pub struct Attribute {
     pub name: QName,
     /// The normalised value (references resolved, literal whitespace turned into spaces).
-    pub value: String,
+    pub value: Atom,
     /// The whole `name="value"`.
     pub span: Span,
     /// Just the value between the quotes.
@@ -105,8 +176,8 @@ pub struct Attribute {
 /// A namespace declaration written on an element (`xmlns:p="uri"`; `prefix` None for `xmlns`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NsDecl {
-    pub prefix: Option<String>,
-    pub uri: String,
+    pub prefix: Option<Atom>,
+    pub uri: Atom,
     pub span: Span,
 }
 
@@ -128,7 +199,7 @@ pub enum NodeKind {
     Element(Element),
     /// Character data, references resolved; `cdata` marks a CDATA section.
     Text {
-        value: String,
+        value: Atom,
         cdata: bool,
     },
     Comment(String),
@@ -282,7 +353,7 @@ impl Document {
     pub fn text(&self, id: NodeId) -> String {
         let mut out = String::new();
         if let NodeKind::Text { value, .. } = &self.node(id).kind {
-            return value.clone();
+            return value.to_string();
         }
         for d in std::iter::once(id).chain(self.all_descendants(id)) {
             if let NodeKind::Text { value, .. } = &self.node(d).kind {
@@ -332,8 +403,9 @@ impl Document {
         for c in chain.iter().rev() {
             if let Some(e) = self.element(*c) {
                 for d in &e.ns_decls {
-                    bindings.retain(|(p, _)| p != &d.prefix);
-                    bindings.push((d.prefix.clone(), d.uri.clone()));
+                    let prefix = d.prefix.as_ref().map(Atom::to_string);
+                    bindings.retain(|(p, _)| p != &prefix);
+                    bindings.push((prefix, d.uri.to_string()));
                 }
             }
         }
@@ -347,7 +419,7 @@ impl Document {
         let mut cur = Some(id);
         while let Some(c) = cur {
             if let Some(e) = self.element(c) {
-                parts.push(e.name.local.clone());
+                parts.push(e.name.local.as_str());
             }
             cur = self.parent(c);
         }
@@ -372,29 +444,151 @@ impl Document {
     }
 }
 
+const RECENT_ATOMS: usize = 256;
+/// The slot of `s` in the recent-atom table: names in the first half, values in the second.
+fn recent_slot(s: &str, value: bool) -> usize {
+    // FNV-1a over the length and up to 16 bytes from each end.
+    let b = s.as_bytes();
+    let ends = b
+        .iter()
+        .take(16)
+        .chain(b.iter().skip(b.len().saturating_sub(16).max(16)));
+    let hash = ends.fold(0xcbf2_9ce4_8422_2325_u64 ^ b.len() as u64, |h, &c| {
+        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash ^ (hash >> 32)) as usize % RECENT_ATOMS + if value { RECENT_ATOMS } else { 0 }
+}
+
+/// Longer strings are not kept in the per-thread cache, which so stays small.
+const RECENT_ATOM_MAX_LEN: usize = 64;
+
+thread_local! {
+    static RECENT_ATOMS_OF_THREAD: Cell<Vec<Option<Atom>>> = const { Cell::new(Vec::new()) };
+}
+
+/// Atoms recently interned on this thread, by a cheap hash of a string's shape: a document
+/// repeats a few dozen names, and the next document mostly the same ones, so most look-ups
+/// end here without hashing the whole string or allocating. A builder borrows the table and
+/// gives it back when it is dropped.
+struct RecentAtoms(Vec<Option<Atom>>);
+
+impl RecentAtoms {
+    fn borrow() -> Self {
+        let mut slots = RECENT_ATOMS_OF_THREAD
+            .try_with(Cell::take)
+            .unwrap_or_default();
+        if slots.len() != 2 * RECENT_ATOMS {
+            slots = vec![None; 2 * RECENT_ATOMS];
+        }
+        RecentAtoms(slots)
+    }
+}
+
+impl Drop for RecentAtoms {
+    fn drop(&mut self) {
+        let slots = std::mem::take(&mut self.0);
+        let _ = RECENT_ATOMS_OF_THREAD.try_with(|c| c.set(slots));
+    }
+}
+
+/// An element whose end tag has not been read yet.
+struct Open {
+    id: NodeId,
+    /// Where its namespace bindings start in `Builder::bindings`.
+    bindings_mark: usize,
+    /// Where its children start in `Builder::pending_children`.
+    children_mark: usize,
+}
+
 struct Builder<'a> {
     text: &'a str,
     limits: Limits,
     nodes: Vec<Node>,
     top_level: Vec<NodeId>,
     /// Open elements.
-    stack: Vec<NodeId>,
-    /// Namespace scopes: bindings introduced per open element.
-    scopes: Vec<Vec<(Option<String>, String)>>,
+    stack: Vec<Open>,
+    /// Namespace bindings (prefix, URI; an empty URI undeclares the default) introduced by
+    /// the open elements, innermost last.
+    bindings: Vec<(Option<Atom>, Atom)>,
+    /// Children of the open elements, each element's after the previous one's; an element
+    /// takes its own, in one allocation of the right size, at its end tag.
+    pending_children: Vec<NodeId>,
+    atoms: HashSet<Atom>,
+    recent_atoms: RecentAtoms,
+    xml_prefix: Atom,
+    xml_ns: Atom,
+    /// Scratch buffers reused from one start tag to the next.
+    raw_attributes: Vec<RawAttribute<'a>>,
+    plain_attributes: Vec<(RawAttribute<'a>, Atom)>,
     root: Option<NodeId>,
 }
 
 impl<'a> Builder<'a> {
     fn new(text: &'a str, limits: Limits) -> Self {
+        // Every element, comment and PI starts with '<', and text lies between them, so the
+        // count of '<' is close to the number of nodes.
+        let estimate = memchr::memchr_iter(b'<', text.as_bytes()).count();
         Builder {
             text,
             limits,
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(estimate.min(limits.max_nodes)),
             top_level: Vec::new(),
             stack: Vec::new(),
-            scopes: Vec::new(),
+            bindings: Vec::new(),
+            pending_children: Vec::new(),
+            atoms: HashSet::with_capacity(64),
+            recent_atoms: RecentAtoms::borrow(),
+            xml_prefix: Atom::from("xml"),
+            xml_ns: Atom::from(XML_NS),
+            raw_attributes: Vec::new(),
+            plain_attributes: Vec::new(),
             root: None,
         }
+    }
+
+    fn recent(&self, slot: usize, s: &str) -> Option<Atom> {
+        match self.recent_atoms.0.get(slot) {
+            Some(Some(a)) if a.as_str() == s => Some(a.clone()),
+            _ => None,
+        }
+    }
+
+    fn remember(&mut self, slot: usize, a: &Atom) {
+        if a.len() <= RECENT_ATOM_MAX_LEN {
+            if let Some(r) = self.recent_atoms.0.get_mut(slot) {
+                *r = Some(a.clone());
+            }
+        }
+    }
+
+    /// The document's one atom for a name, prefix or namespace URI.
+    fn intern(&mut self, s: &str) -> Atom {
+        let slot = recent_slot(s, false);
+        if let Some(a) = self.recent(slot, s) {
+            return a;
+        }
+        let a = match self.atoms.get(s) {
+            Some(a) => a.clone(),
+            None => {
+                let a = Atom::from(s);
+                self.atoms.insert(a.clone());
+                a
+            }
+        };
+        self.remember(slot, &a);
+        a
+    }
+
+    /// A value or text, shared with an equal one seen recently; values are mostly distinct,
+    /// so they are not added to the document's set.
+    fn share_value(&mut self, s: &str) -> Atom {
+        let slot = recent_slot(s, true);
+        if let Some(a) = self.recent(slot, s) {
+            return a;
+        }
+        let a = Atom::from(s);
+        self.remember(slot, &a);
+        a
     }
 
     fn run(mut self) -> Result<Document, XmlError> {
@@ -438,26 +632,38 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                Event::Start(e) => {
-                    let id = self.open_element(&e, span)?;
-                    self.stack.push(id);
+                Event::Start(_) => {
+                    let bindings_mark = self.bindings.len();
+                    let id = self.open_element(span)?;
+                    self.stack.push(Open {
+                        id,
+                        bindings_mark,
+                        children_mark: self.pending_children.len(),
+                    });
                 }
-                Event::Empty(e) => {
-                    let id = self.open_element(&e, span)?;
-                    self.scopes.pop();
-                    let _ = id;
+                Event::Empty(_) => {
+                    let bindings_mark = self.bindings.len();
+                    self.open_element(span)?;
+                    self.bindings.truncate(bindings_mark);
                 }
                 Event::End(_) => {
-                    let id = self
+                    let open = self
                         .stack
                         .pop()
                         .ok_or_else(|| XmlError::malformed(pos, "end tag without a start tag"))?;
-                    self.scopes.pop();
-                    if let Some(node) = self.nodes.get_mut(id.index()) {
+                    self.bindings.truncate(open.bindings_mark);
+                    let children: Vec<NodeId> = self
+                        .pending_children
+                        .drain(open.children_mark.min(self.pending_children.len())..)
+                        .collect();
+                    if let Some(node) = self.nodes.get_mut(open.id.index()) {
                         node.span.end = end;
+                        if let NodeKind::Element(e) = &mut node.kind {
+                            e.children = children;
+                        }
                     }
                 }
-                Event::Text(t) => {
+                Event::Text(_) => {
                     let raw = self.slice(span);
                     if self.stack.is_empty() {
                         if !raw.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
@@ -466,15 +672,15 @@ impl<'a> Builder<'a> {
                         pos = end;
                         continue;
                     }
-                    let _ = t;
                     let value = unescape(raw, pos, false)?;
+                    let value = self.share_value(&value);
                     self.push_leaf(NodeKind::Text { value, cdata: false }, span)?;
                 }
                 Event::CData(c) => {
                     if self.stack.is_empty() {
                         return Err(XmlError::malformed(pos, "CDATA outside the root element"));
                     }
-                    let value = normalize_newlines(&String::from_utf8_lossy(&c));
+                    let value = Atom::from(&*normalize_newlines(&String::from_utf8_lossy(&c)));
                     self.push_leaf(NodeKind::Text { value, cdata: true }, span)?;
                 }
                 Event::Comment(c) => {
@@ -493,7 +699,7 @@ impl<'a> Builder<'a> {
             pos = end;
         }
         if let Some(open) = self.stack.last() {
-            let name = match self.nodes.get(open.index()).map(|n| &n.kind) {
+            let name = match self.nodes.get(open.id.index()).map(|n| &n.kind) {
                 Some(NodeKind::Element(e)) => e.name.written(),
                 _ => String::new(),
             };
@@ -527,31 +733,25 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn push_leaf(&mut self, kind: NodeKind, span: Span) -> Result<NodeId, XmlError> {
-        self.check_node_budget(span.start)?;
+    /// Add a node under the innermost open element (or at the top level).
+    fn push_node(&mut self, node: Node) -> NodeId {
         let id = NodeId(self.nodes.len() as u32);
-        let parent = self.stack.last().copied();
-        self.nodes.push(Node { kind, parent, span });
+        let parent = node.parent;
+        self.nodes.push(node);
         match parent {
-            Some(p) => {
-                if let Some(Node {
-                    kind: NodeKind::Element(e),
-                    ..
-                }) = self.nodes.get_mut(p.index())
-                {
-                    e.children.push(id);
-                }
-            }
+            Some(_) => self.pending_children.push(id),
             None => self.top_level.push(id),
         }
-        Ok(id)
+        id
     }
 
-    fn open_element(
-        &mut self,
-        start: &quick_xml::events::BytesStart<'_>,
-        span: Span,
-    ) -> Result<NodeId, XmlError> {
+    fn push_leaf(&mut self, kind: NodeKind, span: Span) -> Result<NodeId, XmlError> {
+        self.check_node_budget(span.start)?;
+        let parent = self.stack.last().map(|o| o.id);
+        Ok(self.push_node(Node { kind, parent, span }))
+    }
+
+    fn open_element(&mut self, span: Span) -> Result<NodeId, XmlError> {
         if self.stack.is_empty() && self.root.is_some() {
             return Err(XmlError::malformed(span.start, "a second root element"));
         }
@@ -563,29 +763,31 @@ impl<'a> Builder<'a> {
                 offset: span.start,
             });
         }
-        let _ = start;
         let tag = self.slice(span);
-        let raw = parse_start_tag(tag, span.start)?;
-        if raw.attributes.len() > self.limits.max_attributes {
+        let mut raw_attributes = std::mem::take(&mut self.raw_attributes);
+        raw_attributes.clear();
+        let tag_name = parse_start_tag(tag, span.start, &mut raw_attributes)?;
+        if raw_attributes.len() > self.limits.max_attributes {
             return Err(XmlError {
                 kind: XmlErrorKind::TooDeep,
                 message: format!(
                     "an element has {} attributes; the limit is {}",
-                    raw.attributes.len(),
+                    raw_attributes.len(),
                     self.limits.max_attributes
                 ),
                 offset: span.start,
             });
         }
 
-        let mut ns_decls = Vec::new();
-        let mut plain = Vec::new();
-        for a in raw.attributes {
+        let mut ns_decls: Vec<NsDecl> = Vec::new();
+        let mut plain = std::mem::take(&mut self.plain_attributes);
+        plain.clear();
+        for a in raw_attributes.drain(..) {
             let value = unescape(a.raw_value, a.value_span.start, true)?;
             if a.name == "xmlns" {
                 ns_decls.push(NsDecl {
                     prefix: None,
-                    uri: value,
+                    uri: self.intern(&value),
                     span: a.span,
                 });
             } else if let Some(p) = a.name.strip_prefix("xmlns:") {
@@ -605,14 +807,16 @@ impl<'a> Builder<'a> {
                     ));
                 }
                 ns_decls.push(NsDecl {
-                    prefix: Some(p.to_string()),
-                    uri: value,
+                    prefix: Some(self.intern(p)),
+                    uri: self.intern(&value),
                     span: a.span,
                 });
             } else {
-                plain.push((a.name, value, a.span, a.value_span));
+                let value = self.share_value(&value);
+                plain.push((a, value));
             }
         }
+        self.raw_attributes = raw_attributes;
         for (i, d) in ns_decls.iter().enumerate() {
             if ns_decls.iter().take(i).any(|o| o.prefix == d.prefix) {
                 return Err(XmlError::malformed(
@@ -621,38 +825,34 @@ impl<'a> Builder<'a> {
                 ));
             }
         }
-        self.scopes.push(
-            ns_decls
-                .iter()
-                .map(|d| (d.prefix.clone(), d.uri.clone()))
-                .collect(),
-        );
+        self.bindings
+            .extend(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())));
 
-        let name = self.qname(raw.name, true, span.start)?;
+        let name = self.qname(tag_name, true, span.start)?;
         let mut attributes: Vec<Attribute> = Vec::with_capacity(plain.len());
-        for (n, value, aspan, vspan) in plain {
-            let qn = self.qname(n, false, aspan.start)?;
+        for (a, value) in plain.drain(..) {
+            let qn = self.qname(a.name, false, a.span.start)?;
             if attributes
                 .iter()
                 .any(|o| o.name.local == qn.local && o.name.ns == qn.ns)
             {
                 return Err(XmlError::malformed(
-                    aspan.start,
-                    format!("attribute {n:?} appears twice"),
+                    a.span.start,
+                    format!("attribute {:?} appears twice", a.name),
                 ));
             }
             attributes.push(Attribute {
                 name: qn,
                 value,
-                span: aspan,
-                value_span: vspan,
+                span: a.span,
+                value_span: a.value_span,
             });
         }
+        self.plain_attributes = plain;
 
         self.check_node_budget(span.start)?;
-        let id = NodeId(self.nodes.len() as u32);
-        let parent = self.stack.last().copied();
-        self.nodes.push(Node {
+        let parent = self.stack.last().map(|o| o.id);
+        let id = self.push_node(Node {
             kind: NodeKind::Element(Element {
                 name,
                 attributes,
@@ -664,43 +864,27 @@ impl<'a> Builder<'a> {
             parent,
             span,
         });
-        match parent {
-            Some(p) => {
-                if let Some(Node {
-                    kind: NodeKind::Element(e),
-                    ..
-                }) = self.nodes.get_mut(p.index())
-                {
-                    e.children.push(id);
-                }
-            }
-            None => {
-                self.top_level.push(id);
-                self.root = Some(id);
-            }
+        if parent.is_none() {
+            self.root = Some(id);
         }
         Ok(id)
     }
 
-    fn resolve(&self, prefix: Option<&str>) -> Option<String> {
+    /// The binding in scope for `prefix`: the prefix as declared and its URI (`None` when
+    /// the default namespace is undeclared or nothing binds the prefix).
+    fn resolve(&self, prefix: Option<&str>) -> Option<(Option<Atom>, Atom)> {
         if prefix == Some("xml") {
-            return Some(XML_NS.to_string());
+            return Some((Some(self.xml_prefix.clone()), self.xml_ns.clone()));
         }
-        for scope in self.scopes.iter().rev() {
-            for (p, uri) in scope.iter().rev() {
-                if p.as_deref() == prefix {
-                    return if uri.is_empty() {
-                        None
-                    } else {
-                        Some(uri.clone())
-                    };
-                }
-            }
-        }
-        None
+        let (p, uri) = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| p.as_deref() == prefix)?;
+        (!uri.is_empty()).then(|| (p.clone(), uri.clone()))
     }
 
-    fn qname(&self, written: &str, is_element: bool, at: usize) -> Result<QName, XmlError> {
+    fn qname(&mut self, written: &str, is_element: bool, at: usize) -> Result<QName, XmlError> {
         let (prefix, local) = match written.split_once(':') {
             Some((p, l)) => {
                 if p.is_empty() || l.is_empty() || l.contains(':') {
@@ -713,16 +897,19 @@ impl<'a> Builder<'a> {
             }
             None => (None, written),
         };
-        let ns = match prefix {
-            Some(p) => Some(self.resolve(Some(p)).ok_or_else(|| {
-                XmlError::malformed(at, format!("namespace prefix {p:?} is not declared"))
-            })?),
-            None if is_element => self.resolve(None),
-            None => None,
+        let (prefix, ns) = match prefix {
+            Some(p) => {
+                let (prefix, uri) = self.resolve(Some(p)).ok_or_else(|| {
+                    XmlError::malformed(at, format!("namespace prefix {p:?} is not declared"))
+                })?;
+                (prefix, Some(uri))
+            }
+            None if is_element => (None, self.resolve(None).map(|(_, uri)| uri)),
+            None => (None, None),
         };
         Ok(QName {
-            prefix: prefix.map(str::to_string),
-            local: local.to_string(),
+            prefix,
+            local: self.intern(local),
             ns,
         })
     }
@@ -735,11 +922,6 @@ struct RawAttribute<'a> {
     value_span: Span,
 }
 
-struct RawStartTag<'a> {
-    name: &'a str,
-    attributes: Vec<RawAttribute<'a>>,
-}
-
 fn is_xml_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -748,9 +930,13 @@ fn is_name_byte(c: u8) -> bool {
     !is_xml_space(c) && !matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'')
 }
 
-/// Split a start tag (`<name a="v" …>` or `…/>`) into its name and attributes with spans.
-/// `base` is the tag's offset in the document.
-fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> {
+/// Split a start tag (`<name a="v" …>` or `…/>`) into its name and attributes with spans
+/// (appended to `attributes`). `base` is the tag's offset in the document.
+fn parse_start_tag<'t>(
+    tag: &'t str,
+    base: usize,
+    attributes: &mut Vec<RawAttribute<'t>>,
+) -> Result<&'t str, XmlError> {
     let bytes = tag.as_bytes();
     let end = if tag.ends_with("/>") {
         tag.len() - 2
@@ -768,7 +954,6 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
     if name.is_empty() {
         return Err(XmlError::malformed(base, "a start tag without a name"));
     }
-    let mut attributes = Vec::new();
     loop {
         let before_ws = i;
         while peek(i).is_some_and(is_xml_space) {
@@ -815,15 +1000,17 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
         };
         i += 1;
         let v_start = i;
-        while let Some(b) = peek(i).filter(|b| *b != quote) {
-            if b == b'<' {
+        let value_area = bytes.get(i..end).unwrap_or_default();
+        i = match memchr::memchr2(quote, b'<', value_area) {
+            Some(k) if value_area.get(k) == Some(&b'<') => {
                 return Err(XmlError::malformed(
-                    base + i,
+                    base + i + k,
                     format!("'<' inside the value of {a_name:?}"),
                 ));
             }
-            i += 1;
-        }
+            Some(k) => i + k,
+            None => end,
+        };
         if i >= end {
             return Err(XmlError::malformed(
                 base + v_start,
@@ -839,7 +1026,7 @@ fn parse_start_tag(tag: &str, base: usize) -> Result<RawStartTag<'_>, XmlError> 
             value_span: Span::new(base + v_start, base + i - 1),
         });
     }
-    Ok(RawStartTag { name, attributes })
+    Ok(name)
 }
 
 fn normalize_newlines(s: &str) -> String {
@@ -852,11 +1039,25 @@ fn normalize_newlines(s: &str) -> String {
 /// Resolve predefined entities and character references; normalise line ends, and for
 /// attribute values turn literal white space into spaces (XML 1.0 §3.3.3). Any other
 /// reference is an error: without a DTD no other entity exists.
-fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError> {
+fn unescape(raw: &str, base: usize, attribute: bool) -> Result<Cow<'_, str>, XmlError> {
+    // The bytes that are not copied as they are: in text, a line feed or tab stays.
+    let special = |s: &str| {
+        if attribute {
+            s.bytes()
+                .position(|b| matches!(b, b'&' | b'\r' | b'\n' | b'\t'))
+        } else {
+            memchr::memchr3(b'&', b'\r', b']', s.as_bytes())
+        }
+    };
+    let Some(first) = special(raw) else {
+        check_chars(raw, base)?;
+        return Ok(Cow::Borrowed(raw));
+    };
     let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    let mut offset = base;
-    while let Some(i) = rest.find(['&', '\r', '\n', '\t', ']']) {
+    let (copied, mut rest) = raw.split_at(first);
+    out.push_str(copied);
+    let mut offset = base + first;
+    while let Some(i) = special(rest) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
         let Some(&c) = tail.as_bytes().first() else {
@@ -929,13 +1130,27 @@ fn unescape(raw: &str, base: usize, attribute: bool) -> Result<String, XmlError>
         offset += i + 1;
     }
     out.push_str(rest);
-    if let Some(bad) = out.chars().find(|c| !is_xml_char(*c)) {
-        return Err(XmlError::malformed(
+    check_chars(&out, base)?;
+    Ok(Cow::Owned(out))
+}
+
+/// Refuse characters XML does not allow (controls other than tab and line ends, U+FFFE,
+/// U+FFFF); `base` is where the value starts.
+fn check_chars(s: &str, base: usize) -> Result<(), XmlError> {
+    // Without short-circuits so that the scan over a long value is vectorised.
+    let control = s.bytes().fold(false, |found, b| {
+        found | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+    });
+    if !control && s.is_ascii() {
+        return Ok(());
+    }
+    match s.chars().find(|c| !is_xml_char(*c)) {
+        Some(bad) => Err(XmlError::malformed(
             base,
             format!("character U+{:04X} is not allowed in XML", bad as u32),
-        ));
+        )),
+        None => Ok(()),
     }
-    Ok(out)
 }
 
 fn is_xml_char(c: char) -> bool {
