@@ -9,7 +9,7 @@
 //! hold no quote, so their cuts were record boundaries and their results stand.
 //! `SSOLINT_THREADS` sets the number of workers (1: read by one thread).
 
-use super::directory::{Columns, DirectoryReader, DirectoryUser};
+use super::directory::{io_fatal, Columns, DirectoryReader, DirectoryUser};
 use crate::error::Fatal;
 use crate::rules::input;
 use std::collections::BTreeMap;
@@ -90,14 +90,9 @@ fn plan(path: &Path, workers: usize) -> Result<Option<Plan>, Fatal> {
         return Ok(None);
     }
     let mut head = vec![0u8; 64 * 1024];
-    let mut filled = 0;
-    while filled < head.len() {
-        match file.read(head.get_mut(filled..).unwrap_or_default()) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(_) => return Ok(None),
-        }
-    }
+    let Ok(filled) = read_full(&mut file, &mut head) else {
+        return Ok(None);
+    };
     head.truncate(filled);
     let bom = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         3
@@ -161,14 +156,7 @@ where
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let label = path.display().to_string();
-    let io = |e: std::io::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read directory {label}: {e}"),
-        )
-    };
-    let mut file = File::open(path).map_err(io)?;
-    file.seek(SeekFrom::Start(plan.body_offset)).map_err(io)?;
+    let file = open_at(path, plan.body_offset)?;
     let reader = BlockReader {
         file,
         carry: Vec::new(),
@@ -216,12 +204,7 @@ where
     W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
-    let io = |e: std::io::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read directory {}: {e}", path.display()),
-        )
-    };
+    let io = |e: std::io::Error| io_fatal(&path.display().to_string(), e);
     // Blocks handed out, by index, with their offset and first line, until their result
     // reaches the sink.
     let mut outstanding: BTreeMap<usize, (u64, u64)> = BTreeMap::new();
@@ -305,14 +288,7 @@ where
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let label = path.display().to_string();
-    let io = |e: std::io::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read directory {label}: {e}"),
-        )
-    };
-    let mut file = File::open(path).map_err(io)?;
-    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    let file = open_at(path, offset)?;
     let source = Box::new(std::io::BufReader::with_capacity(64 * 1024, file));
     let rows = DirectoryReader::csv_rows(label.as_str(), source, columns.clone(), first_line);
     serial(rows, work, sink)
@@ -364,6 +340,14 @@ impl BlockReader {
     }
 }
 
+/// The file, positioned at `offset`.
+fn open_at(path: &Path, offset: u64) -> Result<File, Fatal> {
+    let io = |e: std::io::Error| io_fatal(&path.display().to_string(), e);
+    let mut file = File::open(path).map_err(io)?;
+    file.seek(SeekFrom::Start(offset)).map_err(io)?;
+    Ok(file)
+}
+
 fn read_full(file: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;
     while filled < buf.len() {
@@ -402,6 +386,11 @@ mod tests {
         f.write_all(text.as_bytes()).unwrap();
         assert!(text.len() as u64 > PARALLEL_FROM);
         f
+    }
+
+    /// The test file with row `at` replaced by `change(row)`.
+    fn file_changing(at: usize, change: impl Fn(String) -> String) -> tempfile::NamedTempFile {
+        file_with(|i, r| if i == at { change(r) } else { r }, false)
     }
 
     type Seen = (Vec<DirectoryUser>, Option<String>);
@@ -469,57 +458,23 @@ mod tests {
 
     #[test]
     fn a_quoted_cell_with_a_line_break_sends_the_rest_to_one_thread() {
-        let f = file_with(
-            |i, r| {
-                if i == 9_000 {
-                    format!("q{i}@acme.com,\"Sales\nAll Staff\",member,manual,free,true,,active,true,\n")
-                } else {
-                    r
-                }
-            },
-            false,
-        );
+        let f = file_changing(9_000, |_| {
+            "q@acme.com,\"Sales\nAll Staff\",member,manual,free,true,,active,true,\n".into()
+        });
         same(&f);
     }
 
     #[test]
     fn a_lone_carriage_return_sends_the_rest_to_one_thread() {
-        let f = file_with(
-            |i, r| {
-                if i == 12_345 {
-                    r.replace('\n', "\r")
-                } else {
-                    r
-                }
-            },
-            false,
-        );
+        let f = file_changing(12_345, |r| r.replace('\n', "\r"));
         same(&f);
     }
 
     #[test]
     fn errors_name_the_same_line_as_one_thread() {
-        let bad_value = file_with(
-            |i, r| {
-                if i == 15_000 {
-                    r.replace("member", "owner?")
-                } else {
-                    r
-                }
-            },
-            false,
-        );
+        let bad_value = file_changing(15_000, |r| r.replace("member", "owner?"));
         assert!(same(&bad_value).1.unwrap().contains(":15002:"));
-        let short_row = file_with(
-            |i, r| {
-                if i == 12_000 {
-                    "short@acme.com,x\n".into()
-                } else {
-                    r
-                }
-            },
-            false,
-        );
+        let short_row = file_changing(12_000, |_| "short@acme.com,x\n".into());
         assert!(same(&short_row).1.unwrap().contains("the row has 2 cells"));
     }
 

@@ -289,7 +289,7 @@ pub struct DirectoryReader {
     done: bool,
 }
 
-fn io_fatal(path: &str, e: impl std::fmt::Display) -> Fatal {
+pub(crate) fn io_fatal(path: &str, e: impl std::fmt::Display) -> Fatal {
     Fatal::new(
         &input::UNDECODABLE,
         format!("cannot read directory {path}: {e}"),
