@@ -9,6 +9,7 @@ use clap::Parser;
 use std::io::Write;
 
 fn main() {
+    ssolint::crypto::init();
     let cli = ssolint::cli::Cli::parse();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

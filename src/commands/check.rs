@@ -62,41 +62,17 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     }
     // Suppression expiry dates are judged today (the edge may read the system clock).
     let today = ctx.clock.now_or(plan.wall_clock);
-    let mut results: Vec<Result<Report, Box<(String, Fatal)>>> = Vec::new();
-    for (label, text) in expand_inputs(&inputs, config.as_ref()) {
-        let text = match text {
-            Ok(t) => t,
-            Err(fatal) => {
-                results.push(Err(Box::new((label, fatal))));
-                continue;
-            }
-        };
-        match decode_all(&label, &text) {
-            Ok(decoded) => results.extend(decoded.into_iter().map(|d| {
-                d.map(|input| {
-                    let mut r = check_input(ctx, &plan, &input);
-                    if let Some(loaded) = &config {
-                        config::apply_policy(&mut r, loaded, today);
-                        r.sort();
-                    }
-                    r
-                })
-            })),
-            Err(fatal) => results.push(
-                match undecoded_token_or_json(ctx, &plan, &label, text.trim()) {
-                    Some(Ok(mut r)) => {
-                        if let Some(loaded) = &config {
-                            config::apply_policy(&mut r, loaded, today);
-                        }
-                        r.sort();
-                        Ok(r)
-                    }
-                    Some(Err(better)) => Err(Box::new((label, better))),
-                    None => Err(Box::new((label, fatal))),
-                },
-            ),
-        }
-    }
+    let inputs = expand_inputs(&inputs, config.as_ref());
+    // Inputs are independent: a batch is checked on every core, reported in input order.
+    let results: Vec<Result<Report, Box<(String, Fatal)>>> = crate::parallel::map_ordered(
+        &inputs,
+        |(label, text): &(String, Result<String, Fatal>)| {
+            check_text(ctx, &plan, config.as_ref(), today, label, text)
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect();
     // A single unusable input ends the run with its one-line error (and, for machine
     // formats, its error report); in a batch the others are still reported.
     if let [Err(unusable)] = results.as_slice() {
@@ -113,6 +89,49 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         .unwrap_or(0);
     super::emit(out, &report::render_many(&reports, ctx))?;
     Ok(code)
+}
+
+/// Every message of one input, checked, with the configuration's policy applied.
+fn check_text(
+    ctx: &Ctx,
+    plan: &Plan,
+    config: Option<&LoadedConfig>,
+    today: DateTime<Utc>,
+    label: &str,
+    text: &Result<String, Fatal>,
+) -> Vec<Result<Report, Box<(String, Fatal)>>> {
+    let text = match text {
+        Ok(t) => t,
+        Err(fatal) => return vec![Err(Box::new((label.to_string(), fatal.clone())))],
+    };
+    match decode_all(label, text) {
+        Ok(decoded) => decoded
+            .into_iter()
+            .map(|d| {
+                d.map(|input| {
+                    let mut r = check_input(ctx, plan, &input);
+                    if let Some(loaded) = config {
+                        config::apply_policy(&mut r, loaded, today);
+                        r.sort();
+                    }
+                    r
+                })
+            })
+            .collect(),
+        Err(fatal) => vec![
+            match undecoded_token_or_json(ctx, plan, label, text.trim()) {
+                Some(Ok(mut r)) => {
+                    if let Some(loaded) = config {
+                        config::apply_policy(&mut r, loaded, today);
+                    }
+                    r.sort();
+                    Ok(r)
+                }
+                Some(Err(better)) => Err(Box::new((label.to_string(), better))),
+                None => Err(Box::new((label.to_string(), fatal))),
+            },
+        ],
+    }
 }
 
 fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {

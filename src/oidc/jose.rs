@@ -83,24 +83,9 @@ pub fn segment_text(text: &str, span: Span) -> &str {
 
 /// Decode one segment with strict base64url; the error says what was wrong and where.
 pub fn b64url_strict(segment: &str) -> Result<Vec<u8>, String> {
-    if let Some((i, c)) = segment.char_indices().find(|(_, c)| c.is_whitespace()) {
-        return Err(format!(
-            "whitespace at offset {i} ({c:?}); base64url segments carry none"
-        ));
-    }
-    if segment.ends_with('=') {
-        return Err("base64url padding (`=`) is not allowed in a compact token".into());
-    }
-    if let Some((i, c)) = segment.char_indices().find(|(_, c)| matches!(c, '+' | '/')) {
-        return Err(format!(
-            "{c:?} at offset {i} is standard base64, not base64url (use `-` and `_`)"
-        ));
-    }
-    if let Some((i, c)) = segment
-        .char_indices()
-        .find(|(_, c)| !c.is_ascii() || !is_b64url_byte(*c as u8))
-    {
-        return Err(format!("{c:?} at offset {i} is not a base64url character"));
+    // The usual case, one pass; the scans below only name what is wrong.
+    if !segment.bytes().all(is_b64url_byte) {
+        return Err(b64url_refusal(segment));
     }
     URL_SAFE_NO_PAD.decode(segment).map_err(|e| match e {
         base64::DecodeError::InvalidLastSymbol(_, _) => {
@@ -114,6 +99,24 @@ pub fn b64url_strict(segment: &str) -> Result<Vec<u8>, String> {
         }
         other => other.to_string(),
     })
+}
+
+/// Why a segment holding a byte outside the base64url alphabet is refused.
+fn b64url_refusal(segment: &str) -> String {
+    if let Some((i, c)) = segment.char_indices().find(|(_, c)| c.is_whitespace()) {
+        return format!("whitespace at offset {i} ({c:?}); base64url segments carry none");
+    }
+    if segment.ends_with('=') {
+        return "base64url padding (`=`) is not allowed in a compact token".into();
+    }
+    if let Some((i, c)) = segment.char_indices().find(|(_, c)| matches!(c, '+' | '/')) {
+        return format!("{c:?} at offset {i} is standard base64, not base64url (use `-` and `_`)");
+    }
+    let (i, c) = segment
+        .char_indices()
+        .find(|(_, c)| !c.is_ascii() || !is_b64url_byte(*c as u8))
+        .unwrap_or((0, ' '));
+    format!("{c:?} at offset {i} is not a base64url character")
 }
 
 /// base64url without padding, for building and comparing values.

@@ -24,6 +24,8 @@ pub struct Jwk {
     pub key_ops: Option<Vec<String>>,
     pub crv: Option<String>,
     pub members: Map<String, Value>,
+    /// The public key, read once: a batch checks many tokens against the same keys.
+    public: std::sync::OnceLock<Result<PKey<Public>, String>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,6 +73,7 @@ impl Jwk {
             key_ops,
             crv: string_member(m, "crv"),
             members: m.clone(),
+            public: std::sync::OnceLock::new(),
         })
     }
 
@@ -100,6 +103,10 @@ impl Jwk {
 
     /// The public key (RSA n/e, EC crv/x/y, OKP Ed25519 x). `oct` keys have none.
     pub fn public_key(&self) -> Result<PKey<Public>, String> {
+        self.public.get_or_init(|| self.read_public_key()).clone()
+    }
+
+    fn read_public_key(&self) -> Result<PKey<Public>, String> {
         let openssl_err = |e: openssl::error::ErrorStack| format!("{}: {e}", self.describe());
         match self.kty.as_str() {
             "RSA" => {

@@ -3,8 +3,7 @@
 //! secret (algorithm confusion).
 
 use super::jwks::Jwk;
-use openssl::bn::BigNum;
-use openssl::ecdsa::EcdsaSig;
+use crate::crypto::{self, Hash};
 use openssl::hash::MessageDigest;
 use openssl::pkey::{Id, PKey};
 use openssl::rsa::Padding;
@@ -99,24 +98,31 @@ pub fn verify(
                     pkey.bits()
                 ));
             }
-            let mut v = Verifier::new(md, &pkey).map_err(ossl)?;
-            if fam == Family::RsaPss {
-                v.set_rsa_padding(Padding::PKCS1_PSS).map_err(ossl)?;
-                v.set_rsa_mgf1_md(md).map_err(ossl)?;
-                v.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)
-                    .map_err(ossl)?;
-            } else {
-                v.set_rsa_padding(Padding::PKCS1).map_err(ossl)?;
+            if fam == Family::Rsa {
+                let hash = Hash::from_message_digest(md).ok_or("no digest")?;
+                let rsa = pkey.rsa().map_err(ossl)?;
+                return Ok(crypto::rsa_pkcs1_verify(
+                    &rsa,
+                    hash,
+                    signing_input,
+                    signature,
+                ));
             }
+            let mut v = Verifier::new(md, &pkey).map_err(ossl)?;
+            v.set_rsa_padding(Padding::PKCS1_PSS).map_err(ossl)?;
+            v.set_rsa_mgf1_md(md).map_err(ossl)?;
+            v.set_rsa_pss_saltlen(RsaPssSaltlen::DIGEST_LENGTH)
+                .map_err(ossl)?;
             v.update(signing_input).map_err(ossl)?;
             Ok(v.verify(signature).unwrap_or(false))
         }
         Family::Ecdsa => {
             let pkey = key.public_key()?;
-            let der = jose_to_der(alg, signature)?;
-            let mut v = Verifier::new(md, &pkey).map_err(ossl)?;
-            v.update(signing_input).map_err(ossl)?;
-            Ok(v.verify(&der).unwrap_or(false))
+            check_jose_ecdsa(alg, signature)?;
+            let hash = Hash::from_message_digest(md).ok_or("no digest")?;
+            let ec = pkey.ec_key().map_err(ossl)?;
+            crypto::ecdsa_verify_raw(&ec, hash, signing_input, signature)
+                .ok_or_else(|| format!("the {alg} key's curve does not fit the signature"))
         }
         Family::EdDsa => {
             let pkey = key.public_key()?;
@@ -130,9 +136,9 @@ pub fn verify(
 }
 
 /// JOSE ECDSA signatures are raw `r‖s`, each exactly the curve's byte length (RFC 7518
-/// §3.4); openssl wants DER. A zero r or s is refused before openssl sees it (the "psychic
-/// signatures" class, CVE-2022-21449), as is any other length.
-pub fn jose_to_der(alg: &str, signature: &[u8]) -> Result<Vec<u8>, String> {
+/// §3.4). The wrong length, or a zero r or s (the "psychic signatures" class,
+/// CVE-2022-21449), is refused with its reason before any key is tried.
+pub fn check_jose_ecdsa(alg: &str, signature: &[u8]) -> Result<(), String> {
     let half = match alg {
         "ES256" => 32,
         "ES384" => 48,
@@ -150,13 +156,7 @@ pub fn jose_to_der(alg: &str, signature: &[u8]) -> Result<Vec<u8>, String> {
     if r.iter().all(|b| *b == 0) || s.iter().all(|b| *b == 0) {
         return Err("r or s is zero: a forged ECDSA signature (CVE-2022-21449 class)".into());
     }
-    let ossl = |e: openssl::error::ErrorStack| e.to_string();
-    let sig = EcdsaSig::from_private_components(
-        BigNum::from_slice(r).map_err(ossl)?,
-        BigNum::from_slice(s).map_err(ossl)?,
-    )
-    .map_err(ossl)?;
-    sig.to_der().map_err(ossl)
+    Ok(())
 }
 
 /// OIDC `at_hash`: base64url of the left half of the hash of the access token (Core §3.1.3.6).
@@ -173,18 +173,18 @@ mod tests {
 
     #[test]
     fn ecdsa_zero_and_wrong_length_are_refused() {
-        assert!(jose_to_der("ES256", &[0u8; 64])
+        assert!(check_jose_ecdsa("ES256", &[0u8; 64])
             .unwrap_err()
             .contains("zero"));
         let mut half_zero = vec![1u8; 64];
         half_zero[32..].fill(0);
-        assert!(jose_to_der("ES256", &half_zero)
+        assert!(check_jose_ecdsa("ES256", &half_zero)
             .unwrap_err()
             .contains("zero"));
-        assert!(jose_to_der("ES256", &[1u8; 63])
+        assert!(check_jose_ecdsa("ES256", &[1u8; 63])
             .unwrap_err()
             .contains("64 bytes"));
-        assert!(jose_to_der("ES256", &[1u8; 64]).is_ok());
+        assert!(check_jose_ecdsa("ES256", &[1u8; 64]).is_ok());
     }
 
     #[test]

@@ -17,11 +17,8 @@ use crate::xml::c14n::{self, Method};
 use crate::xml::{Document, NodeId};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use openssl::bn::BigNum;
-use openssl::ecdsa::EcdsaSig;
 use openssl::hash::MessageDigest;
-use openssl::pkey::{Id, PKey, Public};
-use openssl::sign::Verifier;
+use openssl::pkey::{PKey, Public};
 
 pub use verified::{Trust, VerifiedView};
 
@@ -431,40 +428,11 @@ impl SigScheme {
     }
 
     /// Verify `sig` over `data`. ECDSA values are XML-DSig's raw r‖s, each half the size of
-    /// the curve's order; they are turned into DER for openssl.
+    /// the curve's order.
     pub fn verify(&self, key: &PKey<Public>, data: &[u8], sig: &[u8]) -> bool {
-        let der;
-        let sig = match (self.ecdsa, key.id()) {
-            (false, Id::RSA) => sig,
-            (true, Id::EC) => {
-                let Some(d) = raw_ecdsa_to_der(key, sig) else {
-                    return false;
-                };
-                der = d;
-                &der
-            }
-            _ => return false,
-        };
-        Verifier::new(self.md, key)
-            .and_then(|mut v| v.verify_oneshot(sig, data))
-            .unwrap_or(false)
+        crate::crypto::Hash::from_message_digest(self.md)
+            .is_some_and(|hash| crate::crypto::verify(key, self.ecdsa, hash, data, sig))
     }
-}
-
-fn raw_ecdsa_to_der(key: &PKey<Public>, raw: &[u8]) -> Option<Vec<u8>> {
-    let ec = key.ec_key().ok()?;
-    let half = (ec.group().degree() as usize).div_ceil(8);
-    if raw.len() != 2 * half {
-        return None;
-    }
-    let (r, s) = raw.split_at(half);
-    if r.iter().all(|b| *b == 0) || s.iter().all(|b| *b == 0) {
-        return None;
-    }
-    let sig =
-        EcdsaSig::from_private_components(BigNum::from_slice(r).ok()?, BigNum::from_slice(s).ok()?)
-            .ok()?;
-    sig.to_der().ok()
 }
 
 /// The root element's IssueInstant, the instant certificate validity is judged at.
@@ -774,6 +742,7 @@ fn report_signature(
 mod tests {
     use super::*;
     use openssl::ec::{EcGroup, EcKey};
+    use openssl::ecdsa::EcdsaSig;
     use openssl::nid::Nid;
 
     fn p256() -> (PKey<openssl::pkey::Private>, PKey<Public>) {
