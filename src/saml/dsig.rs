@@ -297,8 +297,8 @@ fn check_reference(
         None
     };
     let bytes = c14n::canonicalize(doc, target, exclude, &method);
-    let computed = openssl::hash::hash(md, &bytes)
-        .map(|d| d.to_vec())
+    let computed = crate::crypto::Hash::from_message_digest(md)
+        .map(|h| h.digest(&bytes))
         .unwrap_or_default();
     let written = reference
         .digest_value
