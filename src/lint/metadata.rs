@@ -5,6 +5,7 @@ use super::certs::{self, CertSite};
 use crate::findings::{FileId, Finding};
 use crate::rules::{metadata as rule, Rule};
 use crate::saml::view::{self, EntityDescriptor, SamlMessage};
+use crate::source::Span;
 use crate::x509::Certificate;
 use crate::xml::Document;
 use chrono::{DateTime, Duration, Utc};
@@ -86,36 +87,10 @@ impl MetadataLint<'_> {
                 facts.signing_certs = self.entity(&e, &mut out);
             }
             SamlMessage::EntitiesDescriptor(agg) => {
-                if let Some(t) = &agg.valid_until {
-                    self.valid_until(t, agg.node, &mut out);
-                }
-                let mut seen: HashMap<&str, crate::xml::NodeId> = HashMap::new();
-                for e in &agg.entities {
-                    if let Some(id) = &e.entity_id {
-                        if let Some(first) = seen.get(id.value.as_str()) {
-                            out.push(
-                                self.at(
-                                    &rule::DUPLICATE_ENTITY_ID,
-                                    e.node,
-                                    format!(
-                                        "entityID {:?} appears more than once in the aggregate",
-                                        id.value
-                                    ),
-                                )
-                                .found(id.value.clone())
-                                .label(
-                                    self.file,
-                                    self.doc.span(*first),
-                                    "first EntityDescriptor with this entityID",
-                                ),
-                            );
-                        } else {
-                            seen.insert(&id.value, e.node);
-                        }
-                    }
-                    if e.idp.is_some() {
-                        self.entity(e, &mut out);
-                    }
+                out.extend(self.aggregate_root(&agg));
+                let mut ids = EntityIds::default();
+                for e in self.aggregate_entities(&agg) {
+                    ids.merge(self.file, e, &mut out);
                 }
             }
             other => {
@@ -136,6 +111,38 @@ impl MetadataLint<'_> {
             }
         }
         (out, facts)
+    }
+
+    /// The aggregate's own findings (its validUntil).
+    pub fn aggregate_root(&self, agg: &view::EntitiesDescriptor) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if let Some(t) = &agg.valid_until {
+            self.valid_until(t, agg.node, &mut out);
+        }
+        out
+    }
+
+    /// Each EntityDescriptor of the aggregate linted on its own, in document order.
+    pub fn aggregate_entities(&self, agg: &view::EntitiesDescriptor) -> Vec<EntityResult> {
+        agg.entities
+            .iter()
+            .map(|e| {
+                let mut findings = Vec::new();
+                if e.idp.is_some() {
+                    self.entity(e, &mut findings);
+                }
+                EntityResult {
+                    entity_id: e.entity_id.as_ref().map(|t| t.value.clone()),
+                    span: self.doc.span(e.node),
+                    start_tag: self
+                        .doc
+                        .element(e.node)
+                        .map_or_else(|| self.doc.span(e.node), |el| el.start_tag),
+                    path: self.doc.path(e.node),
+                    findings,
+                }
+            })
+            .collect()
     }
 
     fn valid_until(&self, t: &view::Time, node: crate::xml::NodeId, out: &mut Vec<Finding>) {
@@ -287,5 +294,51 @@ impl MetadataLint<'_> {
             }
         }
         certs
+    }
+}
+
+/// One EntityDescriptor of an aggregate linted on its own. Whether its entityID repeats an
+/// earlier one is decided when the results are merged in document order ([`EntityIds`]), so
+/// an aggregate can be linted a part at a time.
+pub struct EntityResult {
+    pub entity_id: Option<String>,
+    /// The whole element.
+    pub span: Span,
+    pub start_tag: Span,
+    pub path: String,
+    pub findings: Vec<Finding>,
+}
+
+/// The entityIDs seen so far in an aggregate, each with its first EntityDescriptor.
+#[derive(Default)]
+pub struct EntityIds {
+    first: HashMap<String, Span>,
+}
+
+impl EntityIds {
+    /// Add the next entity's findings to `out`, preceded by `metadata.duplicate-entity-id`
+    /// when its entityID was seen before.
+    pub fn merge(&mut self, file: FileId, e: EntityResult, out: &mut Vec<Finding>) {
+        if let Some(id) = e.entity_id {
+            if let Some(first) = self.first.get(id.as_str()) {
+                out.push(
+                    Finding::new(
+                        &rule::DUPLICATE_ENTITY_ID,
+                        format!("entityID {id:?} appears more than once in the aggregate"),
+                    )
+                    .at(file, e.start_tag)
+                    .element(e.path)
+                    .found(id.clone())
+                    .label(
+                        file,
+                        *first,
+                        "first EntityDescriptor with this entityID",
+                    ),
+                );
+            } else {
+                self.first.insert(id, e.span);
+            }
+        }
+        out.extend(e.findings);
     }
 }

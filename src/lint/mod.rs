@@ -134,17 +134,22 @@ pub fn lint(loaded: &LoadedConfig, report: &mut Report, opts: &Options) -> Resul
 /// Read a metadata file as text: capped, UTF-8 (a BOM is dropped).
 pub fn read_metadata_text(path: &Path, ctx: &crate::cli::Ctx) -> Result<SourceFile, Fatal> {
     let raw = crate::input::read_capped(Some(path), ctx, crate::input::MAX_METADATA_INPUT)?;
-    let bytes = raw
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&raw.bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    // The bytes become the text in place: an aggregate is held once.
+    let mut bytes = raw.bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         Fatal::new(
             &crate::rules::input::NOT_UTF8,
-            format!("{}: not UTF-8 (byte {})", raw.label, e.valid_up_to()),
+            format!(
+                "{}: not UTF-8 (byte {})",
+                raw.label,
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
-    Ok(SourceFile::new(raw.label.clone(), text))
+    Ok(SourceFile::new(raw.label, text))
 }
 
 /// `[saml.idp] metadata`: lint it as one IdP's metadata and compare it with the
