@@ -415,3 +415,25 @@ fn fixtures_and_corpus_metadata_lint_the_same_in_blocks() {
     eprintln!("compared {compared} metadata documents");
     assert!(compared > 0);
 }
+
+/// An aggregate of several blocks (read by several workers) with a defect in its last
+/// entities: the blocks decline and the whole tree reports the error, without a hang.
+#[test]
+fn a_malformed_late_block_sends_the_aggregate_to_the_whole_tree() {
+    let entity = |i: usize| {
+        format!("<md:EntityDescriptor entityID=\"https://e{i}.test\">{IDP}</md:EntityDescriptor>\n")
+    };
+    let mut entities: String = (0..8000).map(entity).collect();
+    // The layout scan does not read references; the parser refuses this one.
+    entities.push_str("<md:EntityDescriptor entityID=\"x\">&undeclared;</md:EntityDescriptor>\n");
+    entities.extend((8000..8100).map(entity));
+    let text =
+        format!("<md:EntitiesDescriptor xmlns:md=\"{MD}\">\n{entities}</md:EntitiesDescriptor>\n");
+    assert!(text.len() > 1 << 20, "several blocks");
+    assert!(stream_aggregate(&text, 0, now(), None).is_none());
+    let source = SourceFile::new("agg.xml", text.as_str());
+    assert!(whole_tree_metadata(&source, 0, now(), None).is_err());
+    assert!(RootLayout::scan(&text).is_some());
+    let fine = text.replace("&undeclared;", "&amp;");
+    assert_same("several blocks", &fine, None);
+}

@@ -170,8 +170,9 @@ fn idp_metadata(
     }
     evaluated.extend(metadata::rules());
     let source = read_metadata_text(&path, opts.ctx)?;
-    let mfile = report.add_file(source.clone());
-    let doc = match crate::xml::Document::parse(&source.text) {
+    let mfile = report.add_file(source);
+    let text = report.files.get(mfile).map_or("", |f| f.text.as_str());
+    let doc = match crate::xml::Document::parse(text) {
         Ok(doc) => doc,
         Err(e) => {
             report.push(

@@ -223,9 +223,9 @@ impl Parts<'_> {
                 }
                 Ok(())
             })();
-            if result.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
+            // A worker waiting to send, or to run ahead, stops before the scope joins it.
+            stop.store(true, Ordering::Relaxed);
+            drop(rx);
             result
         })
     }
