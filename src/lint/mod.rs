@@ -133,7 +133,21 @@ pub fn lint(loaded: &LoadedConfig, report: &mut Report, opts: &Options) -> Resul
 
 /// Read a metadata file as text: capped, UTF-8 (a BOM is dropped).
 pub fn read_metadata_text(path: &Path, ctx: &crate::cli::Ctx) -> Result<SourceFile, Fatal> {
-    let raw = crate::input::read_capped(Some(path), ctx, crate::input::MAX_METADATA_INPUT)?;
+    // A regular file within the cap is read into a buffer of its size; anything else (and
+    // any error, which it then reports) goes through the capped reader.
+    let sized = std::fs::metadata(path)
+        .ok()
+        .filter(|m| {
+            m.is_file() && m.len() <= crate::input::MAX_METADATA_INPUT && path != Path::new("-")
+        })
+        .and_then(|_| std::fs::read(path).ok());
+    let raw = match sized {
+        Some(bytes) => crate::input::RawInput {
+            label: path.display().to_string(),
+            bytes,
+        },
+        None => crate::input::read_capped(Some(path), ctx, crate::input::MAX_METADATA_INPUT)?,
+    };
     // The bytes become the text in place: an aggregate is held once.
     let mut bytes = raw.bytes;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
