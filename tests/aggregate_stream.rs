@@ -437,3 +437,42 @@ fn a_malformed_late_block_sends_the_aggregate_to_the_whole_tree() {
     let fine = text.replace("&undeclared;", "&amp;");
     assert_same("several blocks", &fine, None);
 }
+
+/// The vendor guess of an aggregate read in blocks is the whole tree's (its first
+/// identifier with a vendor's shape, wherever it lies), with a configured expiry window.
+#[test]
+fn blocks_guess_the_vendor_the_whole_tree_guesses() {
+    use ssolint::lint::metadata::{AggregateLint, MetadataLint};
+    use ssolint::saml::aggregate::Aggregate;
+    let entity = |i: usize| {
+        format!("<md:EntityDescriptor entityID=\"https://e{i}.test\">{IDP}</md:EntityDescriptor>\n")
+    };
+    let mut entities: String = (0..6000).map(entity).collect();
+    entities.push_str(
+        "<md:EntityDescriptor entityID=\"http://www.okta.com/exk1\">{IDP}</md:EntityDescriptor>\n",
+    );
+    entities.push_str(&format!("<md:EntityDescriptor entityID=\"https://sts.windows.net/x/\">{IDP}</md:EntityDescriptor>\n"));
+    let text =
+        format!("<md:EntitiesDescriptor xmlns:md=\"{MD}\">\n{entities}</md:EntitiesDescriptor>\n");
+    let lint = AggregateLint {
+        file: 0,
+        now: now(),
+        warn_within: chrono::Duration::days(400),
+    };
+    let agg = Aggregate::open(&text).expect("an aggregate");
+    let mut merged = lint.head(&agg.head).unwrap();
+    agg.read(None, &|doc| lint.block(doc), &mut |b| merged.merge(b))
+        .unwrap();
+    let doc = Document::parse(&text).unwrap();
+    let whole = ssolint::saml::vendor::guess(&ssolint::saml::view::read(&doc));
+    assert_eq!(merged.vendor, whole);
+    assert_eq!(whole.map(|g| g.vendor), Some(ssolint::rules::Vendor::Okta));
+    let (findings, _) = MetadataLint {
+        doc: &doc,
+        file: 0,
+        now: now(),
+        warn_within: chrono::Duration::days(400),
+    }
+    .run(true);
+    assert_eq!(format!("{:?}", merged.findings), format!("{findings:?}"));
+}

@@ -177,43 +177,17 @@ pub fn stream_aggregate(
     signer: Option<Signer>,
 ) -> Option<(Vec<Finding>, Option<Finding>)> {
     let agg = Aggregate::open(text)?;
-    let warn_within = certs::default_expiry_warning();
-    fn lint(
-        doc: &crate::xml::Document,
-        file: crate::findings::FileId,
-        now: chrono::DateTime<chrono::Utc>,
-        warn_within: chrono::Duration,
-    ) -> metadata::MetadataLint<'_> {
-        metadata::MetadataLint {
-            doc,
-            file,
-            now,
-            warn_within,
-        }
-    }
-    let SamlMessage::EntitiesDescriptor(head_view) = view::read(&agg.head) else {
-        return None;
+    let lint = metadata::AggregateLint {
+        file,
+        now,
+        warn_within: certs::default_expiry_warning(),
     };
-    let head_lint = lint(&agg.head, file, now, warn_within);
-    let mut findings = head_lint.aggregate_root(&head_view);
-    let mut ids = metadata::EntityIds::default();
-    for e in head_lint.aggregate_entities(&head_view) {
-        ids.merge(file, e, &mut findings);
-    }
-    let work = |doc: &crate::xml::Document| match view::read(doc) {
-        SamlMessage::EntitiesDescriptor(a) => {
-            lint(doc, file, now, warn_within).aggregate_entities(&a)
-        }
-        _ => Vec::new(),
-    };
-    let mut sink = |entities: Vec<metadata::EntityResult>| {
-        for e in entities {
-            ids.merge(file, e, &mut findings);
-        }
-    };
+    let mut merged = lint.head(&agg.head)?;
+    let work = |doc: &crate::xml::Document| lint.block(doc);
+    let mut sink = |block| merged.merge(block);
     let Some((certs, signer)) = signer else {
         agg.read(None, &work, &mut sink).ok()?;
-        return Some((findings, None));
+        return Some((merged.findings, None));
     };
     let doc = &agg.head;
     let root = doc.root;
@@ -221,7 +195,7 @@ pub fn stream_aggregate(
         let pass = agg.read(None, &work, &mut sink).ok()?;
         // A Signature after the root's first child is still the root's: read it whole.
         return (pass.signatures_elsewhere == 0)
-            .then(|| (findings, signature_finding(doc, file, signer, None)));
+            .then(|| (merged.findings, signature_finding(doc, file, signer, None)));
     };
     let keys: Vec<_> = certs.iter().map(|c| c.public_key().ok()).collect();
     let id = doc.id_attr(root).map(|a| a.value.to_string());
@@ -240,7 +214,7 @@ pub fn stream_aggregate(
     });
     match pass {
         Some(Ok(p)) if p.id_elsewhere == 0 => Some((
-            findings,
+            merged.findings,
             signature_finding(doc, file, signer, Some((sig, check))),
         )),
         // The reference was refused before any digest, or another element carries its

@@ -342,3 +342,87 @@ impl EntityIds {
         out.extend(e.findings);
     }
 }
+
+/// An aggregate linted a block of entities at a time ([`crate::saml::aggregate`]): the head
+/// first ([`AggregateLint::head`]), then each block's tree ([`AggregateLint::block`], on any
+/// worker), the results merged in document order into [`AggregateFindings`]. Gives what
+/// [`MetadataLint::run`] gives on the whole tree, and the vendor guess of the whole aggregate
+/// (its first identifier with a vendor's shape).
+pub struct AggregateLint {
+    pub file: FileId,
+    pub now: DateTime<Utc>,
+    pub warn_within: Duration,
+}
+
+/// What the merged blocks found so far.
+pub struct AggregateFindings {
+    file: FileId,
+    pub findings: Vec<Finding>,
+    pub vendor: Option<crate::saml::vendor::Guess>,
+    ids: EntityIds,
+}
+
+/// One block's results.
+pub struct BlockLint {
+    entities: Vec<EntityResult>,
+    vendor: Option<crate::saml::vendor::Guess>,
+}
+
+impl AggregateLint {
+    fn on<'d>(&self, doc: &'d Document) -> MetadataLint<'d> {
+        MetadataLint {
+            doc,
+            file: self.file,
+            now: self.now,
+            warn_within: self.warn_within,
+        }
+    }
+
+    /// Lint the head (an EntitiesDescriptor holding the root's first child); `None` when it
+    /// is not one.
+    pub fn head(&self, head: &Document) -> Option<AggregateFindings> {
+        let message = view::read(head);
+        let SamlMessage::EntitiesDescriptor(agg) = &message else {
+            return None;
+        };
+        let ml = self.on(head);
+        let mut merged = AggregateFindings {
+            file: self.file,
+            findings: ml.aggregate_root(agg),
+            vendor: None,
+            ids: EntityIds::default(),
+        };
+        merged.merge(BlockLint {
+            entities: ml.aggregate_entities(agg),
+            vendor: crate::saml::vendor::guess(&message),
+        });
+        Some(merged)
+    }
+
+    /// Lint one block's tree (the root holding a part of the aggregate's children).
+    pub fn block(&self, doc: &Document) -> BlockLint {
+        let message = view::read(doc);
+        let SamlMessage::EntitiesDescriptor(agg) = &message else {
+            return BlockLint {
+                entities: Vec::new(),
+                vendor: None,
+            };
+        };
+        BlockLint {
+            entities: self.on(doc).aggregate_entities(agg),
+            vendor: crate::saml::vendor::guess(&message),
+        }
+    }
+}
+
+impl AggregateFindings {
+    /// Add the next block's results.
+    pub fn merge(&mut self, block: BlockLint) {
+        if self.vendor.is_none() {
+            self.vendor = block.vendor;
+        }
+        for e in block.entities {
+            self.ids.merge(self.file, e, &mut self.findings);
+        }
+    }
+}

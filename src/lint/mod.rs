@@ -186,31 +186,59 @@ fn idp_metadata(
     let source = read_metadata_text(&path, opts.ctx)?;
     let mfile = report.add_file(source);
     let text = report.files.get(mfile).map_or("", |f| f.text.as_str());
-    let doc = match crate::xml::Document::parse(text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            report.push(
-                Finding::new(
-                    &crate::rules::metadata::MALFORMED,
-                    format!("the IdP metadata cannot be parsed: {}", e.message),
-                )
-                .at(mfile, Span::new(e.offset, e.offset))
-                .element("saml.idp.metadata"),
-            );
-            return Ok(());
-        }
-    };
-    if report.vendor.is_none() {
-        report.vendor =
-            crate::saml::vendor::guess(&crate::saml::view::read(&doc)).map(|g| g.vendor);
-    }
-    let ml = metadata::MetadataLint {
-        doc: &doc,
+    // An aggregate is read a block of entities at a time (it has no entity of its own to
+    // compare with the configuration); anything else, or an aggregate the blocks cannot
+    // decide, as one tree.
+    let lint = metadata::AggregateLint {
         file: mfile,
         now: opts.now,
         warn_within: expiry_warning(loaded),
     };
-    let (mut findings, facts) = ml.run(true);
+    let streamed = crate::saml::aggregate::Aggregate::open(text).and_then(|agg| {
+        let mut merged = lint.head(&agg.head)?;
+        agg.read(None, &|doc| lint.block(doc), &mut |b| merged.merge(b))
+            .ok()?;
+        Some(merged)
+    });
+    let (mut findings, facts) = match streamed {
+        Some(merged) => {
+            if report.vendor.is_none() {
+                report.vendor = merged.vendor.map(|g| g.vendor);
+            }
+            let facts = metadata::MetadataFacts {
+                entity_id: None,
+                signing_certs: Vec::new(),
+            };
+            (merged.findings, facts)
+        }
+        None => {
+            let doc = match crate::xml::Document::parse(text) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    report.push(
+                        Finding::new(
+                            &crate::rules::metadata::MALFORMED,
+                            format!("the IdP metadata cannot be parsed: {}", e.message),
+                        )
+                        .at(mfile, Span::new(e.offset, e.offset))
+                        .element("saml.idp.metadata"),
+                    );
+                    return Ok(());
+                }
+            };
+            if report.vendor.is_none() {
+                report.vendor =
+                    crate::saml::vendor::guess(&crate::saml::view::read(&doc)).map(|g| g.vendor);
+            }
+            let ml = metadata::MetadataLint {
+                doc: &doc,
+                file: mfile,
+                now: opts.now,
+                warn_within: lint.warn_within,
+            };
+            ml.run(true)
+        }
+    };
     if let (Some(configured), Some((entity_id, span))) =
         (&loaded.config.saml.idp.entity_id, &facts.entity_id)
     {
