@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn have(program: &str) -> bool {
     Command::new(program)
@@ -25,65 +26,80 @@ fn openssl(dir: &Path, args: &[&str]) {
     assert!(ok, "openssl {args:?}");
 }
 
-#[test]
-fn a_generated_aggregate_reports_exactly_its_planted_defects() {
-    if !(have("python3") && have("xmlsec1") && have_openssl()) {
-        eprintln!("skipping: python3, openssl and xmlsec1 are needed to generate the aggregate");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    openssl(d, &["genrsa", "-out", "signer.key", "2048"]);
-    openssl(
-        d,
-        &[
-            "req",
-            "-x509",
-            "-key",
-            "signer.key",
-            "-subj",
-            "/CN=federation signer",
-            "-days",
-            "3650",
-            "-out",
-            "signer.pem",
-        ],
-    );
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-aggregate.py");
-    let gen = Command::new("python3")
-        .arg(&script)
-        .args([
-            "--entities",
-            "3000",
-            "--out",
-            "agg.xml",
-            "--manifest",
-            "agg.tsv",
-        ])
-        .args(["--sign-key", "signer.key", "--sign-cert", "signer.pem"])
-        .current_dir(d)
-        .output()
-        .expect("run gen-aggregate.py");
-    assert!(
-        gen.status.success(),
-        "{}",
-        String::from_utf8_lossy(&gen.stderr)
-    );
+/// Entities in the generated aggregate.
+const ENTITIES: usize = 20_000;
 
+/// The generated, signed aggregate (made once for the tests that read it): its directory,
+/// or `None` when the programs that make it are missing.
+fn generated() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<tempfile::TempDir>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        if !(have("python3") && have("xmlsec1") && have_openssl()) {
+            eprintln!(
+                "skipping: python3, openssl and xmlsec1 are needed to generate the aggregate"
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        openssl(d, &["genrsa", "-out", "signer.key", "2048"]);
+        openssl(
+            d,
+            &[
+                "req",
+                "-x509",
+                "-key",
+                "signer.key",
+                "-subj",
+                "/CN=federation signer",
+                "-days",
+                "3650",
+                "-out",
+                "signer.pem",
+            ],
+        );
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-aggregate.py");
+        let gen = Command::new("python3")
+            .arg(&script)
+            .args(["--entities", &ENTITIES.to_string()])
+            .args(["--out", "agg.xml", "--manifest", "agg.tsv"])
+            .args(["--sign-key", "signer.key", "--sign-cert", "signer.pem"])
+            .current_dir(d)
+            .output()
+            .expect("run gen-aggregate.py");
+        assert!(
+            gen.status.success(),
+            "{}",
+            String::from_utf8_lossy(&gen.stderr)
+        );
+        Some(dir)
+    })
+    .as_ref()
+    .map(|d| d.path())
+}
+
+fn lint_signed(dir: &Path, file: &str) -> (Option<i32>, Value) {
     let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
         .args([
             "lint",
             "--metadata",
-            "agg.xml",
+            file,
             "--metadata-signer",
             "signer.pem",
         ])
         .args(["--now", "2026-06-01T00:00:00Z", "--format", "json"])
-        .current_dir(d)
+        .current_dir(dir)
         .output()
         .expect("run ssolint");
-    assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    (out.status.code(), report)
+}
+
+#[test]
+fn a_generated_aggregate_reports_exactly_its_planted_defects() {
+    let Some(d) = generated() else { return };
+    let (code, report) = lint_signed(d, "agg.xml");
+    assert_eq!(code, Some(1));
     assert_eq!(report["input"]["kind"], "saml-metadata");
 
     // One EntityDescriptor per line: a finding's line names its entity.
@@ -110,8 +126,57 @@ fn a_generated_aggregate_reports_exactly_its_planted_defects() {
         .filter_map(|l| l.split_once('\t'))
         .map(|(e, r)| (e.to_string(), r.to_string()))
         .collect();
-    assert_eq!(planted.len(), 10, "every defect kind planted");
+    assert!(planted.len() > 60, "every defect kind planted, many times");
     assert_eq!(found, planted);
+}
+
+/// One byte changed deep inside entity 15 000, after signing: the aggregate (read a block
+/// at a time) fails its signature with the digest mismatch the whole tree reports.
+#[test]
+fn a_byte_changed_in_entity_15000_breaks_the_signature() {
+    let Some(d) = generated() else { return };
+    let xml = std::fs::read_to_string(d.join("agg.xml")).unwrap();
+    // Entity 15 000 is an IdP on host <word>15000.uni45.example.edu (i % 997 == 45).
+    let sso = "15000.uni45.example.edu/idp/sso\"";
+    let at = xml.find(sso).expect("entity 15000's SSO endpoint");
+    let mut tampered = xml.clone();
+    tampered.replace_range(at + sso.len() - 2..at + sso.len() - 1, "O");
+    std::fs::write(d.join("tampered.xml"), &tampered).unwrap();
+
+    let (code, report) = lint_signed(d, "tampered.xml");
+    assert_eq!(code, Some(1));
+    let invalid: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "metadata.signature-invalid")
+        .collect();
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    let message = invalid[0]["message"].as_str().unwrap();
+    assert!(message.contains("changed after signing"), "{message}");
+
+    // The whole tree gives the same finding, word for word.
+    let source = ssolint::source::SourceFile::new("tampered.xml", tampered);
+    let certs =
+        ssolint::x509::Certificate::from_file_bytes(&std::fs::read(d.join("signer.pem")).unwrap())
+            .unwrap();
+    let signer = Path::new("signer.pem");
+    let (_, whole) = ssolint::commands::lint::whole_tree_metadata(
+        &source,
+        0,
+        "2026-06-01T00:00:00Z".parse().unwrap(),
+        Some((Ok(certs), signer)),
+    )
+    .unwrap();
+    assert_eq!(whole.map(|f| f.message).as_deref(), Some(message));
+
+    // Untouched, it verifies.
+    let (_, report) = lint_signed(d, "agg.xml");
+    assert!(!report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "metadata.signature-invalid"));
 }
 
 fn have_openssl() -> bool {

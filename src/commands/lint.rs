@@ -8,6 +8,7 @@ use crate::findings::Finding;
 use crate::lint::{certs, metadata};
 use crate::report::{self, Report};
 use crate::rules::{input, metadata as rule};
+use crate::saml::aggregate::{Aggregate, DigestRequest};
 use crate::saml::view::{self, SamlMessage};
 use crate::x509::Certificate;
 use std::io::Write;
@@ -85,10 +86,73 @@ fn lint_metadata_file(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Report, Fatal> {
     let source = crate::lint::read_metadata_text(path, ctx)?;
-    let doc = crate::input::parse_xml(&source, &[])?;
+    // The signer is read after the metadata parses, so a broken metadata file is what is
+    // reported first; an aggregate read in blocks needs it during the one pass, so an
+    // unreadable signer sends it down the whole-tree path.
+    let signer_certs = signer.map(read_signer);
     let mut report = Report::new(source.path.clone());
     report.input.kind = Some("saml-metadata".into());
     let file = report.add_file(source);
+    let text = report
+        .files
+        .get(file)
+        .map(|f| f.text.as_str())
+        .unwrap_or_default();
+    let streamed = match (&signer_certs, signer) {
+        (Some(Ok(certs)), Some(path)) => stream_aggregate(text, file, now, Some((certs, path))),
+        (None, _) => stream_aggregate(text, file, now, None),
+        _ => None,
+    };
+    let (findings, signature) = match streamed {
+        Some(done) => done,
+        None => {
+            let source = report
+                .files
+                .get(file)
+                .ok_or_else(|| Fatal::new(&input::UNDECODABLE, "the metadata was not read"))?;
+            whole_tree_metadata(source, file, now, signer_certs.zip(signer))?
+        }
+    };
+    report.findings = findings;
+    report.evaluated = metadata::rules();
+    if signer.is_some() {
+        report
+            .evaluated
+            .extend([&rule::SIGNATURE_INVALID, &rule::UNSIGNED]);
+    }
+    if let Some(f) = signature {
+        report.push(f);
+    }
+    Ok(report)
+}
+
+fn read_signer(signer: &Path) -> Result<Vec<Certificate>, Fatal> {
+    let bytes = std::fs::read(signer).map_err(|e| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("--metadata-signer {}: cannot read: {e}", signer.display()),
+        )
+    })?;
+    Certificate::from_file_bytes(&bytes).map_err(|e| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("--metadata-signer {}: {e}", signer.display()),
+        )
+    })
+}
+
+pub type Signer<'a> = (&'a [Certificate], &'a Path);
+
+/// Lint (and with a signer, verify) metadata from one tree of the whole document. The
+/// signer's certificates are read beforehand but their error is reported only once the
+/// metadata parses.
+pub fn whole_tree_metadata(
+    source: &crate::source::SourceFile,
+    file: crate::findings::FileId,
+    now: chrono::DateTime<chrono::Utc>,
+    signer: Option<(Result<Vec<Certificate>, Fatal>, &Path)>,
+) -> Result<(Vec<Finding>, Option<Finding>), Fatal> {
+    let doc = crate::input::parse_xml(source, &[])?;
     let single = matches!(view::read(&doc), SamlMessage::EntityDescriptor(_));
     let ml = metadata::MetadataLint {
         doc: &doc,
@@ -97,33 +161,70 @@ fn lint_metadata_file(
         warn_within: certs::default_expiry_warning(),
     };
     let (findings, _) = ml.run(single);
-    report.findings = findings;
-    report.evaluated = metadata::rules();
-    if let Some(signer) = signer {
-        let bytes = std::fs::read(signer).map_err(|e| {
-            Fatal::new(
-                &input::UNDECODABLE,
-                format!("--metadata-signer {}: cannot read: {e}", signer.display()),
-            )
-        })?;
-        let certs = Certificate::from_file_bytes(&bytes).map_err(|e| {
-            Fatal::new(
-                &input::UNDECODABLE,
-                format!("--metadata-signer {}: {e}", signer.display()),
-            )
-        })?;
-        report
-            .evaluated
-            .extend([&rule::SIGNATURE_INVALID, &rule::UNSIGNED]);
-        if let Some(f) = signature_finding(&doc, file, &certs, signer) {
-            report.push(f);
-        }
-    }
-    Ok(report)
+    let signature = match signer {
+        Some((certs, path)) => whole_tree_signature(&doc, file, &certs?, path),
+        None => None,
+    };
+    Ok((findings, signature))
 }
 
-/// The root element's signature against the signer certificate(s).
-fn signature_finding(
+/// Lint (and with a signer, verify) an aggregate a block of entities at a time, with the
+/// same findings as [`whole_tree_metadata`]; `None` when it has to be read whole.
+pub fn stream_aggregate(
+    text: &str,
+    file: crate::findings::FileId,
+    now: chrono::DateTime<chrono::Utc>,
+    signer: Option<Signer>,
+) -> Option<(Vec<Finding>, Option<Finding>)> {
+    let agg = Aggregate::open(text)?;
+    let lint = metadata::AggregateLint {
+        file,
+        now,
+        warn_within: certs::default_expiry_warning(),
+    };
+    let mut merged = lint.head(&agg.head)?;
+    let work = |doc: &crate::xml::Document| lint.block(doc);
+    let mut sink = |block| merged.merge(block);
+    let Some((certs, signer)) = signer else {
+        agg.read(None, &work, &mut sink).ok()?;
+        return Some((merged.findings, None));
+    };
+    let doc = &agg.head;
+    let root = doc.root;
+    let Some(sig) = crate::saml::signature::direct_signature(doc, root) else {
+        let pass = agg.read(None, &work, &mut sink).ok()?;
+        // A Signature after the root's first child is still the root's: read it whole.
+        return (pass.signatures_elsewhere == 0)
+            .then(|| (merged.findings, signature_finding(doc, file, signer, None)));
+    };
+    let keys: Vec<_> = certs.iter().map(|c| c.public_key().ok()).collect();
+    let id = doc.id_attr(root).map(|a| a.value.to_string());
+    let mut pass = None;
+    let check = crate::saml::dsig::verify_one_with(doc, sig, &keys, &mut |job| {
+        let Some(id) = id.as_deref() else {
+            return Vec::new();
+        };
+        let result = agg.read(Some(DigestRequest { job, id }), &work, &mut sink);
+        let digest = match &result {
+            Ok(p) => p.digest.clone().unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        pass = Some(result);
+        digest
+    });
+    match pass {
+        Some(Ok(p)) if p.id_elsewhere == 0 => Some((
+            merged.findings,
+            signature_finding(doc, file, signer, Some((sig, check))),
+        )),
+        // The reference was refused before any digest, or another element carries its
+        // ID: what the whole tree says about it is the answer.
+        _ => None,
+    }
+}
+
+/// The root element's signature against the signer certificate(s), on the whole tree.
+fn whole_tree_signature(
     doc: &crate::xml::Document,
     file: crate::findings::FileId,
     certs: &[Certificate],
@@ -131,7 +232,20 @@ fn signature_finding(
 ) -> Option<Finding> {
     let root = doc.ids().find(|id| doc.element(*id).is_some())?;
     let keys: Vec<_> = certs.iter().map(|c| c.public_key().ok()).collect();
-    let Some(sig) = crate::saml::signature::direct_signature(doc, root) else {
+    let check = crate::saml::signature::direct_signature(doc, root)
+        .map(|sig| (sig, crate::saml::dsig::verify_one(doc, sig, &keys)));
+    signature_finding(doc, file, signer, check)
+}
+
+/// The finding for the root element's signature check (`None`: the root is unsigned).
+fn signature_finding(
+    doc: &crate::xml::Document,
+    file: crate::findings::FileId,
+    signer: &Path,
+    check: Option<(crate::xml::NodeId, crate::saml::dsig::SignatureCheck)>,
+) -> Option<Finding> {
+    let root = doc.ids().find(|id| doc.element(*id).is_some())?;
+    let Some((sig, check)) = check else {
         return Some(
             Finding::new(
                 &rule::UNSIGNED,
@@ -144,7 +258,6 @@ fn signature_finding(
             .element(doc.path(root)),
         );
     };
-    let check = crate::saml::dsig::verify_one(doc, sig, &keys);
     if check.trusted() && check.referenced == Some(root) {
         return None;
     }

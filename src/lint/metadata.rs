@@ -5,6 +5,7 @@ use super::certs::{self, CertSite};
 use crate::findings::{FileId, Finding};
 use crate::rules::{metadata as rule, Rule};
 use crate::saml::view::{self, EntityDescriptor, SamlMessage};
+use crate::source::Span;
 use crate::x509::Certificate;
 use crate::xml::Document;
 use chrono::{DateTime, Duration, Utc};
@@ -86,36 +87,10 @@ impl MetadataLint<'_> {
                 facts.signing_certs = self.entity(&e, &mut out);
             }
             SamlMessage::EntitiesDescriptor(agg) => {
-                if let Some(t) = &agg.valid_until {
-                    self.valid_until(t, agg.node, &mut out);
-                }
-                let mut seen: HashMap<&str, crate::xml::NodeId> = HashMap::new();
-                for e in &agg.entities {
-                    if let Some(id) = &e.entity_id {
-                        if let Some(first) = seen.get(id.value.as_str()) {
-                            out.push(
-                                self.at(
-                                    &rule::DUPLICATE_ENTITY_ID,
-                                    e.node,
-                                    format!(
-                                        "entityID {:?} appears more than once in the aggregate",
-                                        id.value
-                                    ),
-                                )
-                                .found(id.value.clone())
-                                .label(
-                                    self.file,
-                                    self.doc.span(*first),
-                                    "first EntityDescriptor with this entityID",
-                                ),
-                            );
-                        } else {
-                            seen.insert(&id.value, e.node);
-                        }
-                    }
-                    if e.idp.is_some() {
-                        self.entity(e, &mut out);
-                    }
+                out.extend(self.aggregate_root(&agg));
+                let mut ids = EntityIds::default();
+                for e in self.aggregate_entities(&agg) {
+                    ids.merge(self.file, e, &mut out);
                 }
             }
             other => {
@@ -136,6 +111,38 @@ impl MetadataLint<'_> {
             }
         }
         (out, facts)
+    }
+
+    /// The aggregate's own findings (its validUntil).
+    pub fn aggregate_root(&self, agg: &view::EntitiesDescriptor) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if let Some(t) = &agg.valid_until {
+            self.valid_until(t, agg.node, &mut out);
+        }
+        out
+    }
+
+    /// Each EntityDescriptor of the aggregate linted on its own, in document order.
+    pub fn aggregate_entities(&self, agg: &view::EntitiesDescriptor) -> Vec<EntityResult> {
+        agg.entities
+            .iter()
+            .map(|e| {
+                let mut findings = Vec::new();
+                if e.idp.is_some() {
+                    self.entity(e, &mut findings);
+                }
+                EntityResult {
+                    entity_id: e.entity_id.as_ref().map(|t| t.value.clone()),
+                    span: self.doc.span(e.node),
+                    start_tag: self
+                        .doc
+                        .element(e.node)
+                        .map_or_else(|| self.doc.span(e.node), |el| el.start_tag),
+                    path: self.doc.path(e.node),
+                    findings,
+                }
+            })
+            .collect()
     }
 
     fn valid_until(&self, t: &view::Time, node: crate::xml::NodeId, out: &mut Vec<Finding>) {
@@ -287,5 +294,135 @@ impl MetadataLint<'_> {
             }
         }
         certs
+    }
+}
+
+/// One EntityDescriptor of an aggregate linted on its own. Whether its entityID repeats an
+/// earlier one is decided when the results are merged in document order ([`EntityIds`]), so
+/// an aggregate can be linted a part at a time.
+pub struct EntityResult {
+    pub entity_id: Option<String>,
+    /// The whole element.
+    pub span: Span,
+    pub start_tag: Span,
+    pub path: String,
+    pub findings: Vec<Finding>,
+}
+
+/// The entityIDs seen so far in an aggregate, each with its first EntityDescriptor.
+#[derive(Default)]
+pub struct EntityIds {
+    first: HashMap<String, Span>,
+}
+
+impl EntityIds {
+    /// Add the next entity's findings to `out`, preceded by `metadata.duplicate-entity-id`
+    /// when its entityID was seen before.
+    pub fn merge(&mut self, file: FileId, e: EntityResult, out: &mut Vec<Finding>) {
+        if let Some(id) = e.entity_id {
+            if let Some(first) = self.first.get(id.as_str()) {
+                out.push(
+                    Finding::new(
+                        &rule::DUPLICATE_ENTITY_ID,
+                        format!("entityID {id:?} appears more than once in the aggregate"),
+                    )
+                    .at(file, e.start_tag)
+                    .element(e.path)
+                    .found(id.clone())
+                    .label(
+                        file,
+                        *first,
+                        "first EntityDescriptor with this entityID",
+                    ),
+                );
+            } else {
+                self.first.insert(id, e.span);
+            }
+        }
+        out.extend(e.findings);
+    }
+}
+
+/// An aggregate linted a block of entities at a time ([`crate::saml::aggregate`]): the head
+/// first ([`AggregateLint::head`]), then each block's tree ([`AggregateLint::block`], on any
+/// worker), the results merged in document order into [`AggregateFindings`]. Gives what
+/// [`MetadataLint::run`] gives on the whole tree, and the vendor guess of the whole aggregate
+/// (its first identifier with a vendor's shape).
+pub struct AggregateLint {
+    pub file: FileId,
+    pub now: DateTime<Utc>,
+    pub warn_within: Duration,
+}
+
+/// What the merged blocks found so far.
+pub struct AggregateFindings {
+    file: FileId,
+    pub findings: Vec<Finding>,
+    pub vendor: Option<crate::saml::vendor::Guess>,
+    ids: EntityIds,
+}
+
+/// One block's results.
+pub struct BlockLint {
+    entities: Vec<EntityResult>,
+    vendor: Option<crate::saml::vendor::Guess>,
+}
+
+impl AggregateLint {
+    fn on<'d>(&self, doc: &'d Document) -> MetadataLint<'d> {
+        MetadataLint {
+            doc,
+            file: self.file,
+            now: self.now,
+            warn_within: self.warn_within,
+        }
+    }
+
+    /// Lint the head (an EntitiesDescriptor holding the root's first child); `None` when it
+    /// is not one.
+    pub fn head(&self, head: &Document) -> Option<AggregateFindings> {
+        let message = view::read(head);
+        let SamlMessage::EntitiesDescriptor(agg) = &message else {
+            return None;
+        };
+        let ml = self.on(head);
+        let mut merged = AggregateFindings {
+            file: self.file,
+            findings: ml.aggregate_root(agg),
+            vendor: None,
+            ids: EntityIds::default(),
+        };
+        merged.merge(BlockLint {
+            entities: ml.aggregate_entities(agg),
+            vendor: crate::saml::vendor::guess(&message),
+        });
+        Some(merged)
+    }
+
+    /// Lint one block's tree (the root holding a part of the aggregate's children).
+    pub fn block(&self, doc: &Document) -> BlockLint {
+        let message = view::read(doc);
+        let SamlMessage::EntitiesDescriptor(agg) = &message else {
+            return BlockLint {
+                entities: Vec::new(),
+                vendor: None,
+            };
+        };
+        BlockLint {
+            entities: self.on(doc).aggregate_entities(agg),
+            vendor: crate::saml::vendor::guess(&message),
+        }
+    }
+}
+
+impl AggregateFindings {
+    /// Add the next block's results.
+    pub fn merge(&mut self, block: BlockLint) {
+        if self.vendor.is_none() {
+            self.vendor = block.vendor;
+        }
+        for e in block.entities {
+            self.ids.merge(self.file, e, &mut self.findings);
+        }
     }
 }

@@ -133,18 +133,37 @@ pub fn lint(loaded: &LoadedConfig, report: &mut Report, opts: &Options) -> Resul
 
 /// Read a metadata file as text: capped, UTF-8 (a BOM is dropped).
 pub fn read_metadata_text(path: &Path, ctx: &crate::cli::Ctx) -> Result<SourceFile, Fatal> {
-    let raw = crate::input::read_capped(Some(path), ctx, crate::input::MAX_METADATA_INPUT)?;
-    let bytes = raw
-        .bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&raw.bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    // A regular file within the cap is read into a buffer of its size; anything else (and
+    // any error, which it then reports) goes through the capped reader.
+    let sized = std::fs::metadata(path)
+        .ok()
+        .filter(|m| {
+            m.is_file() && m.len() <= crate::input::MAX_METADATA_INPUT && path != Path::new("-")
+        })
+        .and_then(|_| std::fs::read(path).ok());
+    let raw = match sized {
+        Some(bytes) => crate::input::RawInput {
+            label: path.display().to_string(),
+            bytes,
+        },
+        None => crate::input::read_capped(Some(path), ctx, crate::input::MAX_METADATA_INPUT)?,
+    };
+    // The bytes become the text in place: an aggregate is held once.
+    let mut bytes = raw.bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
         Fatal::new(
             &crate::rules::input::NOT_UTF8,
-            format!("{}: not UTF-8 (byte {})", raw.label, e.valid_up_to()),
+            format!(
+                "{}: not UTF-8 (byte {})",
+                raw.label,
+                e.utf8_error().valid_up_to()
+            ),
         )
     })?;
-    Ok(SourceFile::new(raw.label.clone(), text))
+    Ok(SourceFile::new(raw.label, text))
 }
 
 /// `[saml.idp] metadata`: lint it as one IdP's metadata and compare it with the
@@ -165,32 +184,61 @@ fn idp_metadata(
     }
     evaluated.extend(metadata::rules());
     let source = read_metadata_text(&path, opts.ctx)?;
-    let mfile = report.add_file(source.clone());
-    let doc = match crate::xml::Document::parse(&source.text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            report.push(
-                Finding::new(
-                    &crate::rules::metadata::MALFORMED,
-                    format!("the IdP metadata cannot be parsed: {}", e.message),
-                )
-                .at(mfile, Span::new(e.offset, e.offset))
-                .element("saml.idp.metadata"),
-            );
-            return Ok(());
-        }
-    };
-    if report.vendor.is_none() {
-        report.vendor =
-            crate::saml::vendor::guess(&crate::saml::view::read(&doc)).map(|g| g.vendor);
-    }
-    let ml = metadata::MetadataLint {
-        doc: &doc,
+    let mfile = report.add_file(source);
+    let text = report.files.get(mfile).map_or("", |f| f.text.as_str());
+    // An aggregate is read a block of entities at a time (it has no entity of its own to
+    // compare with the configuration); anything else, or an aggregate the blocks cannot
+    // decide, as one tree.
+    let lint = metadata::AggregateLint {
         file: mfile,
         now: opts.now,
         warn_within: expiry_warning(loaded),
     };
-    let (mut findings, facts) = ml.run(true);
+    let streamed = crate::saml::aggregate::Aggregate::open(text).and_then(|agg| {
+        let mut merged = lint.head(&agg.head)?;
+        agg.read(None, &|doc| lint.block(doc), &mut |b| merged.merge(b))
+            .ok()?;
+        Some(merged)
+    });
+    let (mut findings, facts) = match streamed {
+        Some(merged) => {
+            if report.vendor.is_none() {
+                report.vendor = merged.vendor.map(|g| g.vendor);
+            }
+            let facts = metadata::MetadataFacts {
+                entity_id: None,
+                signing_certs: Vec::new(),
+            };
+            (merged.findings, facts)
+        }
+        None => {
+            let doc = match crate::xml::Document::parse(text) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    report.push(
+                        Finding::new(
+                            &crate::rules::metadata::MALFORMED,
+                            format!("the IdP metadata cannot be parsed: {}", e.message),
+                        )
+                        .at(mfile, Span::new(e.offset, e.offset))
+                        .element("saml.idp.metadata"),
+                    );
+                    return Ok(());
+                }
+            };
+            if report.vendor.is_none() {
+                report.vendor =
+                    crate::saml::vendor::guess(&crate::saml::view::read(&doc)).map(|g| g.vendor);
+            }
+            let ml = metadata::MetadataLint {
+                doc: &doc,
+                file: mfile,
+                now: opts.now,
+                warn_within: lint.warn_within,
+            };
+            ml.run(true)
+        }
+    };
     if let (Some(configured), Some((entity_id, span))) =
         (&loaded.config.saml.idp.entity_id, &facts.entity_id)
     {

@@ -154,12 +154,40 @@ pub fn check_signatures_detailed(
     (findings, view, checks)
 }
 
+/// What a Reference's digest is computed over, once the Reference has been accepted.
+pub struct DigestJob<'a> {
+    pub target: NodeId,
+    /// The enveloped signature, left out.
+    pub exclude: Option<NodeId>,
+    pub method: &'a Method,
+    pub md: MessageDigest,
+}
+
+/// The digest of a job computed from the tree that holds the whole referenced element.
+pub fn digest_of_tree(doc: &Document, job: &DigestJob) -> Vec<u8> {
+    let bytes = c14n::canonicalize(doc, job.target, job.exclude, job.method);
+    crate::crypto::Hash::from_message_digest(job.md)
+        .map(|h| h.digest(&bytes))
+        .unwrap_or_default()
+}
+
 /// Verify one signature against the trusted keys (and, failing those, its KeyInfo
 /// certificates, to tell an untrusted key from a broken signature).
 pub fn verify_one(
     doc: &Document,
     sig: NodeId,
     trusted_keys: &[Option<PKey<Public>>],
+) -> SignatureCheck {
+    verify_one_with(doc, sig, trusted_keys, &mut |job| digest_of_tree(doc, job))
+}
+
+/// [`verify_one`], with the Reference's digest computed by `digest` (which a document read in
+/// parts computes from its parts); everything else is read from `doc`.
+pub fn verify_one_with(
+    doc: &Document,
+    sig: NodeId,
+    trusted_keys: &[Option<PKey<Public>>],
+    digest: &mut dyn FnMut(&DigestJob) -> Vec<u8>,
 ) -> SignatureCheck {
     let info = signature::parse(doc, sig);
     let mut check = SignatureCheck {
@@ -187,7 +215,7 @@ pub fn verify_one(
     };
     let mut problems = Vec::new();
     let (referenced, digest_ok) = match info.references.as_slice() {
-        [reference] => check_reference(doc, info, reference, &mut problems),
+        [reference] => check_reference(doc, info, reference, digest, &mut problems),
         [] => {
             problems.push(Problem::ReferenceInvalid(
                 "SignedInfo has no Reference".into(),
@@ -222,6 +250,7 @@ fn check_reference(
     doc: &Document,
     info: &SignatureInfo,
     reference: &Reference,
+    digest: &mut dyn FnMut(&DigestJob) -> Vec<u8>,
     problems: &mut Vec<Problem>,
 ) -> (Option<NodeId>, bool) {
     let uri = reference
@@ -296,10 +325,12 @@ fn check_reference(
     } else {
         None
     };
-    let bytes = c14n::canonicalize(doc, target, exclude, &method);
-    let computed = crate::crypto::Hash::from_message_digest(md)
-        .map(|h| h.digest(&bytes))
-        .unwrap_or_default();
+    let computed = digest(&DigestJob {
+        target,
+        exclude,
+        method: &method,
+        md,
+    });
     let written = reference
         .digest_value
         .as_ref()

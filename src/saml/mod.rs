@@ -1,5 +1,6 @@
 //! SAML: views over the positioned tree, XML-DSig structure and verification, checks.
 
+pub mod aggregate;
 pub mod check;
 pub mod dsig;
 pub mod encrypted;

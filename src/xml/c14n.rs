@@ -83,6 +83,28 @@ pub fn canonicalize(
     c.out
 }
 
+/// [`canonicalize`], appending to `out`; returns where the apex's content starts and ends
+/// in `out` (after its start tag, before its end tag). The canonical form of an apex is its
+/// start tag, then each child's canonical form in order, then its end tag, and a child's form
+/// depends only on its ancestors: so the canonical form of a document read in parts
+/// ([`Document::parse_root_part`]) is the apex's tags from any part around the contents of
+/// every part, in order.
+pub fn canonicalize_into(
+    doc: &Document,
+    apex: NodeId,
+    exclude: Option<NodeId>,
+    method: &Method,
+    out: &mut Vec<u8>,
+) -> std::ops::Range<usize> {
+    let mut c = Canon::new(doc, method, exclude);
+    c.out = std::mem::take(out);
+    c.prime_scope(apex);
+    c.inherited_xml_attrs = c.inherited_xml_attributes(apex);
+    c.node(apex, true);
+    *out = c.out;
+    c.apex_content
+}
+
 /// Canonicalise the whole document: the root element and the comments and processing
 /// instructions around it, each separated from the root by a line feed.
 pub fn canonicalize_document(doc: &Document, method: &Method) -> Vec<u8> {
@@ -138,6 +160,8 @@ struct Canon<'a> {
     decls_buf: Vec<(Option<&'a str>, &'a str)>,
     candidates_buf: Vec<Option<&'a str>>,
     attrs_buf: Vec<SortedAttribute<'a>>,
+    /// Where the apex's content lies in `out`.
+    apex_content: std::ops::Range<usize>,
 }
 
 /// An attribute to write: namespace URI ("" for none), local name, prefix, value.
@@ -164,6 +188,7 @@ impl<'a> Canon<'a> {
             decls_buf: Vec::new(),
             candidates_buf: Vec::new(),
             attrs_buf: Vec::new(),
+            apex_content: 0..0,
         }
     }
 
@@ -378,8 +403,12 @@ impl<'a> Canon<'a> {
         let rendered_mark = self.rendered.len();
         self.rendered.extend(decls.iter().copied());
         self.decls_buf = decls;
+        let content_start = self.out.len();
         for c in &e.children {
             self.node(*c, false);
+        }
+        if is_apex {
+            self.apex_content = content_start..self.out.len();
         }
         self.rendered.truncate(rendered_mark);
         self.scope.truncate(scope_mark);

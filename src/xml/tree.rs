@@ -235,6 +235,45 @@ impl Document {
         Builder::new(text, limits).run()
     }
 
+    /// Parse one part of a large document on its own: the root element (from its start tag
+    /// in `layout`) holding only the root's content in `content` (a range of whole child
+    /// nodes, see [`RootLayout::blocks`]), closed by its end tag. With `prolog`, what comes
+    /// before the root's start tag and after its end tag is read too. Spans are offsets into
+    /// the whole `text`, so findings keep their lines; element paths are those of the whole
+    /// document. Reading every block of the layout once (one of them with the prolog) reads
+    /// exactly what [`Document::parse`] reads and refuses what it refuses, each part within
+    /// the limits on its own (the caller sums node counts).
+    pub fn parse_root_part(
+        text: &str,
+        layout: &RootLayout,
+        content: Span,
+        prolog: bool,
+        limits: Limits,
+    ) -> Result<Document, XmlError> {
+        let part = text
+            .as_bytes()
+            .get(content.start..content.end)
+            .unwrap_or_default();
+        let mut b = Builder::for_part(text, limits, part);
+        if prolog {
+            b.feed(Span::new(0, layout.root_start_tag.end), 0)?;
+        } else {
+            b.feed(layout.root_start_tag, 0)?;
+        }
+        if b.stack.len() != 1 {
+            return Err(XmlError::malformed(
+                layout.root_start_tag.start,
+                "the root element's start tag was not read",
+            ));
+        }
+        b.feed(content, 1)?;
+        b.close_element(layout.root_end_tag.end)?;
+        if prolog {
+            b.feed(Span::new(layout.root_end_tag.end, text.len()), 0)?;
+        }
+        b.finish()
+    }
+
     // NodeIds are minted only by the builder of this document, so they are always in range.
     #[allow(clippy::indexing_slicing)]
     pub fn node(&self, id: NodeId) -> &Node {
@@ -444,6 +483,158 @@ impl Document {
     }
 }
 
+/// Where the root element's start tag, child elements and end tag lie, found by a scan that
+/// builds no nodes, so a large document (a federation aggregate) can be read one block of
+/// children at a time with [`Document::parse_root_part`].
+///
+/// The scan skips comments, CDATA sections, processing instructions and quoted attribute
+/// values the way the tokeniser does, but checks nothing else: every byte it passes over is
+/// read again by the parser, which refuses what it would refuse in the whole document, and a
+/// boundary the scan got wrong leaves a part that does not parse. Callers fall back to
+/// [`Document::parse`] whenever the scan or a part fails.
+#[derive(Debug, Clone)]
+pub struct RootLayout {
+    pub root_start_tag: Span,
+    pub root_end_tag: Span,
+    /// The root's child elements, in document order.
+    pub children: Vec<Span>,
+}
+
+impl RootLayout {
+    /// Scan `text`; `None` when the document is not an element with content that the scan
+    /// can split (a DOCTYPE, an empty root, a construct the scan does not know).
+    pub fn scan(text: &str) -> Option<RootLayout> {
+        let b = text.as_bytes();
+        let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        // The prolog: comments, PIs and white space before the root.
+        let root_start_tag = loop {
+            i += memchr::memchr(b'<', b.get(i..)?)?;
+            match markup(b, i)? {
+                Markup::Comment(end) | Markup::Pi(end) => i = end,
+                Markup::StartTag { end, empty: false } => break Span::new(i, end),
+                _ => return None,
+            }
+        };
+        let root_name = tag_name(b, root_start_tag.start + 1);
+        let mut children = Vec::new();
+        let mut depth = 0usize;
+        let mut child_start = 0;
+        i = root_start_tag.end;
+        loop {
+            i += memchr::memchr(b'<', b.get(i..)?)?;
+            match markup(b, i)? {
+                Markup::Comment(end) | Markup::Pi(end) | Markup::CData(end) => i = end,
+                Markup::StartTag { end, empty } => {
+                    if depth == 0 {
+                        child_start = i;
+                    }
+                    if empty {
+                        if depth == 0 {
+                            children.push(Span::new(child_start, end));
+                        }
+                    } else {
+                        depth += 1;
+                    }
+                    i = end;
+                }
+                Markup::EndTag(end) => {
+                    if depth == 0 {
+                        if tag_name(b, i + 2) != root_name {
+                            return None;
+                        }
+                        return Some(RootLayout {
+                            root_start_tag,
+                            root_end_tag: Span::new(i, end),
+                            children,
+                        });
+                    }
+                    depth -= 1;
+                    if depth == 0 {
+                        children.push(Span::new(child_start, end));
+                    }
+                    i = end;
+                }
+            }
+        }
+    }
+
+    /// The root's content cut into blocks of whole children of about `target` bytes each,
+    /// every block but the first starting at a child element, together covering the content
+    /// from the end of `after` (or of the root's start tag) to the root's end tag.
+    pub fn blocks(&self, after: usize, target: usize) -> Vec<Span> {
+        let content_end = self.root_end_tag.start;
+        let mut start = after.max(self.root_start_tag.end);
+        let mut blocks = Vec::new();
+        // Each block holds at least one child element.
+        let mut holds_child = false;
+        let first = start;
+        for c in self.children.iter().filter(|c| c.start >= first) {
+            if holds_child && c.start - start >= target {
+                blocks.push(Span::new(start, c.start));
+                start = c.start;
+            }
+            holds_child = true;
+        }
+        if content_end > start {
+            blocks.push(Span::new(start, content_end));
+        }
+        blocks
+    }
+}
+
+enum Markup {
+    Comment(usize),
+    Pi(usize),
+    CData(usize),
+    StartTag { end: usize, empty: bool },
+    EndTag(usize),
+}
+
+/// The markup starting with the `<` at `i`, and the offset just after it.
+fn markup(b: &[u8], i: usize) -> Option<Markup> {
+    let rest = b.get(i..)?;
+    let after = |from: usize, needle: &[u8]| {
+        memchr::memmem::find(b.get(i + from..)?, needle).map(|k| i + from + k + needle.len())
+    };
+    if rest.starts_with(b"<!--") {
+        return after(4, b"-->").map(Markup::Comment);
+    }
+    if rest.starts_with(b"<![CDATA[") {
+        return after(9, b"]]>").map(Markup::CData);
+    }
+    if rest.starts_with(b"<?") {
+        return after(2, b"?>").map(Markup::Pi);
+    }
+    if rest.starts_with(b"<!") {
+        return None;
+    }
+    if rest.starts_with(b"</") {
+        return after(2, b">").map(Markup::EndTag);
+    }
+    // A start tag ends at the first '>' outside a quoted value.
+    let mut k = i + 1;
+    loop {
+        k += memchr::memchr3(b'>', b'"', b'\'', b.get(k..)?)?;
+        let c = *b.get(k)?;
+        if c == b'>' {
+            let empty = b.get(k.checked_sub(1)?) == Some(&b'/');
+            return Some(Markup::StartTag { end: k + 1, empty });
+        }
+        k += 1;
+        k += memchr::memchr(c, b.get(k..)?)? + 1;
+    }
+}
+
+/// The name of a tag whose name starts at `i`.
+fn tag_name(b: &[u8], i: usize) -> &[u8] {
+    let rest = b.get(i..).unwrap_or_default();
+    let len = rest
+        .iter()
+        .position(|c| !is_name_byte(*c))
+        .unwrap_or(rest.len());
+    rest.get(..len).unwrap_or_default()
+}
+
 const RECENT_ATOMS: usize = 256;
 /// The slot of `s` in the recent-atom table: names in the first half, values in the second.
 fn recent_slot(s: &str, value: bool) -> usize {
@@ -525,9 +716,14 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(text: &'a str, limits: Limits) -> Self {
+        Self::for_part(text, limits, text.as_bytes())
+    }
+
+    /// A builder that will read `part` of `text` (its node count is estimated from it).
+    fn for_part(text: &'a str, limits: Limits, part: &[u8]) -> Self {
         // Every element, comment and PI starts with '<', and text lies between them, so the
         // count of '<' is close to the number of nodes.
-        let estimate = memchr::memchr_iter(b'<', text.as_bytes()).count();
+        let estimate = memchr::memchr_iter(b'<', part).count();
         Builder {
             text,
             limits,
@@ -592,25 +788,40 @@ impl<'a> Builder<'a> {
     }
 
     fn run(mut self) -> Result<Document, XmlError> {
-        let mut reader = Reader::from_str(self.text);
+        self.feed(Span::new(0, self.text.len()), 0)?;
+        self.finish()
+    }
+
+    /// Read the nodes of `range` of the text into the tree. `floor` elements are already
+    /// open (the root, when a part of its content is read) and must stay open.
+    fn feed(&mut self, range: Span, floor: usize) -> Result<(), XmlError> {
+        let part = self.text.get(range.start..range.end).unwrap_or("");
+        // quick-xml skips a leading byte order mark and counts its positions from after it;
+        // spans here are offsets into the whole text. Only the document may start with one.
+        let bom = if part.starts_with('\u{feff}') {
+            if range.start != 0 {
+                return Err(XmlError::malformed(
+                    range.start,
+                    "a part of the content starts with U+FEFF",
+                ));
+            }
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        };
+        let base = range.start + bom;
+        let mut reader = Reader::from_str(part);
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
         config.check_comments = true;
         config.expand_empty_elements = false;
-        // quick-xml skips a leading byte order mark and counts its positions from after it;
-        // spans here are offsets into the whole text.
-        let bom = if self.text.starts_with('\u{feff}') {
-            '\u{feff}'.len_utf8()
-        } else {
-            0
-        };
-        let mut pos = bom;
+        let mut pos = base;
         loop {
             let event = reader.read_event().map_err(|e| {
-                XmlError::malformed(bom + reader.error_position() as usize, e.to_string())
+                XmlError::malformed(base + reader.error_position() as usize, e.to_string())
             })?;
-            let end = bom + reader.buffer_position() as usize;
+            let end = base + reader.buffer_position() as usize;
             let span = Span::new(pos, end);
             match event {
                 Event::Eof => break,
@@ -647,21 +858,10 @@ impl<'a> Builder<'a> {
                     self.bindings.truncate(bindings_mark);
                 }
                 Event::End(_) => {
-                    let open = self
-                        .stack
-                        .pop()
-                        .ok_or_else(|| XmlError::malformed(pos, "end tag without a start tag"))?;
-                    self.bindings.truncate(open.bindings_mark);
-                    let children: Vec<NodeId> = self
-                        .pending_children
-                        .drain(open.children_mark.min(self.pending_children.len())..)
-                        .collect();
-                    if let Some(node) = self.nodes.get_mut(open.id.index()) {
-                        node.span.end = end;
-                        if let NodeKind::Element(e) = &mut node.kind {
-                            e.children = children;
-                        }
+                    if self.stack.len() <= floor {
+                        return Err(XmlError::malformed(pos, "end tag without a start tag"));
                     }
+                    self.close_element(end)?;
                 }
                 Event::Text(_) => {
                     let raw = self.slice(span);
@@ -698,6 +898,36 @@ impl<'a> Builder<'a> {
             }
             pos = end;
         }
+        if self.stack.len() > floor && floor > 0 {
+            return Err(XmlError::malformed(
+                range.end,
+                "a part of the content ends inside an element",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The innermost open element ends at `end`.
+    fn close_element(&mut self, end: usize) -> Result<(), XmlError> {
+        let open = self
+            .stack
+            .pop()
+            .ok_or_else(|| XmlError::malformed(end, "end tag without a start tag"))?;
+        self.bindings.truncate(open.bindings_mark);
+        let children: Vec<NodeId> = self
+            .pending_children
+            .drain(open.children_mark.min(self.pending_children.len())..)
+            .collect();
+        if let Some(node) = self.nodes.get_mut(open.id.index()) {
+            node.span.end = end;
+            if let NodeKind::Element(e) = &mut node.kind {
+                e.children = children;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Document, XmlError> {
         if let Some(open) = self.stack.last() {
             let name = match self.nodes.get(open.id.index()).map(|n| &n.kind) {
                 Some(NodeKind::Element(e)) => e.name.written(),
@@ -1227,6 +1457,35 @@ mod tests {
         ] {
             assert!(Document::parse(bad).is_err(), "{bad:?} parsed");
         }
+    }
+
+    #[test]
+    fn a_document_read_in_parts_has_the_whole_documents_nodes() {
+        let xml = "<?xml version=\"1.0\"?>\n<r xmlns:p=\"urn:p\" a='>'><p:s><x/></p:s>\n<!-- c --><e q=\"/>\">t<![CDATA[</e>]]></e><?pi ?><f/></r>\n";
+        let layout = RootLayout::scan(xml).unwrap();
+        assert_eq!(layout.children.len(), 3);
+        let whole = Document::parse(xml).unwrap();
+        let head_end = layout.children[0].end;
+        let head = Document::parse_root_part(
+            xml,
+            &layout,
+            Span::new(layout.root_start_tag.end, head_end),
+            true,
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(head.span(head.root), whole.span(whole.root));
+        let blocks = layout.blocks(head_end, 1);
+        assert_eq!(blocks.len(), 2);
+        let mut spans: Vec<Span> = head.ids().map(|n| head.span(n)).collect();
+        for b in &blocks {
+            let d = Document::parse_root_part(xml, &layout, *b, false, Limits::default()).unwrap();
+            spans.extend(d.ids().filter(|n| *n != d.root).map(|n| d.span(n)));
+        }
+        spans.sort_by_key(|s| (s.start, s.end));
+        let mut want: Vec<Span> = whole.ids().map(|n| whole.span(n)).collect();
+        want.sort_by_key(|s| (s.start, s.end));
+        assert_eq!(spans, want);
     }
 
     #[test]
