@@ -721,9 +721,9 @@ impl<'a> Builder<'a> {
 
     /// A builder that will read `part` of `text` (its node count is estimated from it).
     fn for_part(text: &'a str, limits: Limits, part: &[u8]) -> Self {
-        // Every element, comment and PI starts with '<', and text lies between them, so the
-        // count of '<' is close to the number of nodes.
-        let estimate = memchr::memchr_iter(b'<', part).count();
+        // SAML and metadata run at about one node per 30 bytes; counting '<' instead costs
+        // one search per tag, a tenth of the parse.
+        let estimate = part.len() / 32 + 16;
         Builder {
             text,
             limits,
