@@ -7,7 +7,9 @@ use ssolint::sim::directory::{
     DirectoryUser, IdpEmail, IdpStatus, InviteSource, PersonalAccount, Social, SocialSet,
     WorkspaceState,
 };
+use ssolint::sim::memo::Memo;
 use ssolint::sim::model::{evaluate_traced, Access, Lockout, Method};
+use ssolint::sim::render;
 use ssolint::sim::{evaluate, Assumptions, Counts};
 
 const DOMAINS: &[&str] = &[
@@ -174,6 +176,25 @@ fn assumptions_strategy() -> impl Strategy<Value = Assumptions> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn memoised_evaluation_and_json_equal_direct(cfg in config_strategy(), asm in assumptions_strategy(), users in proptest::collection::vec((user_strategy(), 0u8..4), 1..60), redact in any::<bool>()) {
+        let mut memo = Memo::default();
+        for (mut u, variant) in users {
+            // Domain spellings and e-mails the memo must not confuse or must not keep.
+            match variant {
+                1 => u.email = u.email.to_uppercase(),
+                2 => u.email = u.email.replace('@', ""),
+                3 => u.email = format!("\"{}", u.email),
+                _ => {}
+            }
+            let (mut memoised, mut direct) = (Vec::new(), Vec::new());
+            let a = memo.user_json(&cfg, &asm, &u, redact, &mut memoised).unwrap();
+            let b = render::user_json(&cfg, &asm, &u, redact, &mut Vec::new(), &mut direct).unwrap();
+            prop_assert_eq!(String::from_utf8(memoised).unwrap(), String::from_utf8(direct).unwrap());
+            prop_assert_eq!(a, b);
+        }
+    }
 
     #[test]
     fn changing_nothing_changes_nothing(cfg in config_strategy(), asm in assumptions_strategy(), u in user_strategy()) {

@@ -8,10 +8,10 @@ use crate::error::Fatal;
 use crate::findings::{Finding, Suppression};
 use crate::report::{self, Report};
 use crate::sim::diff::{changes, findings, flipped_by, Change, Expected};
-use crate::sim::model::SimFinding;
+use crate::sim::model::{Outcome, SimFinding};
 use crate::sim::render::{self, AssumptionsJson, OutcomeJson};
 use crate::sim::set::Set;
-use crate::sim::{self, evaluate, Assumptions, Counts, DirectoryReader};
+use crate::sim::{self, evaluate, Assumptions, Counts, DirectoryUser};
 use crate::source::Span;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -110,87 +110,99 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     let mut tally = Tally::default();
     let mut after_counts = Counts::default();
     let mut first = true;
-    for user in DirectoryReader::open(&users)? {
-        let user = user?;
-        let before = evaluate(&old.config, &asm_old, &user);
-        let after = evaluate(&new.config, &asm_new, &user);
-        after_counts.add(&user, &after);
-        let list = changes(&before, &after);
-        if list.is_empty() {
-            continue;
-        }
-        let (found, gate) = findings(&before, &after);
-        let rule = flipped_by(&before, &after);
-        let reason = expected.reason_for(&user.email, rule, found);
-        let fails = gate && reason.is_none();
-        tally.changed += 1;
-        tally.access_lost += u64::from(found.contains(SimFinding::AccessLost));
-        tally.access_gained += u64::from(!before.access.has_access() && after.access.has_access());
-        tally.lockouts_gained += u64::from(
-            found.contains(SimFinding::LockedOut)
-                || found.contains(SimFinding::LockoutAfterMigration),
-        );
-        tally.methods_lost += u64::from(found.contains(SimFinding::MethodLost));
-        tally.migration_prompts_gained += u64::from(found.contains(SimFinding::MigrationPrompt));
-        tally.sso_bypass_gained += u64::from(found.contains(SimFinding::SsoBypass));
-        tally.expected += u64::from(gate && reason.is_some());
-        tally.gate_failures += u64::from(fails);
-        let email = render::shown_email(&user.email, ctx.redact);
-        let described: Vec<String> = list.iter().map(Change::describe).collect();
-        match ctx.format {
-            Format::Json => {
-                w.write_all(if first { b"\n  " } else { b",\n  " })
-                    .map_err(io)?;
-                first = false;
-                let entry = DiffUserJson {
-                    email: email.clone(),
-                    before: OutcomeJson::from(&before),
-                    after: OutcomeJson::from(&after),
-                    changes: &list,
-                    flipped_by: rule,
-                    findings: found,
-                    fails_gate: fails,
-                    expected: reason,
-                };
-                serde_json::to_writer(&mut w, &entry).map_err(output_failed)?;
+    // Both evaluations run on every core; the changed users reach the output in file order.
+    sim::blocks::for_each_user(
+        &users,
+        |part: &mut DiffPart, user| {
+            let before = evaluate(&old.config, &asm_old, &user);
+            let after = evaluate(&new.config, &asm_new, &user);
+            part.counts.add(&user, &after);
+            if !changes(&before, &after).is_empty() {
+                part.changed.push((user, before, after));
             }
-            Format::Sarif | Format::Junit => {
-                for f in found.iter() {
-                    let mut finding = Finding::new(
-                        f.rule(),
-                        format!("{email}: {} (flipped by {rule})", described.join("; ")),
-                    );
-                    finding = match key_span(&new.source.text, key_of(rule)) {
-                        Some(span) => finding.at(new_file, span),
-                        None => finding.in_file(new_file),
-                    };
-                    if let Some(r) = reason {
-                        finding.suppressed = Some(Suppression {
-                            reason: r.to_string(),
-                            expires: None,
-                        });
+            Ok(())
+        },
+        |part| {
+            after_counts.merge(part.counts);
+            for (user, before, after) in part.changed {
+                let list = changes(&before, &after);
+                let (found, gate) = findings(&before, &after);
+                let rule = flipped_by(&before, &after);
+                let reason = expected.reason_for(&user.email, rule, found);
+                let fails = gate && reason.is_none();
+                tally.changed += 1;
+                tally.access_lost += u64::from(found.contains(SimFinding::AccessLost));
+                tally.access_gained +=
+                    u64::from(!before.access.has_access() && after.access.has_access());
+                tally.lockouts_gained += u64::from(
+                    found.contains(SimFinding::LockedOut)
+                        || found.contains(SimFinding::LockoutAfterMigration),
+                );
+                tally.methods_lost += u64::from(found.contains(SimFinding::MethodLost));
+                tally.migration_prompts_gained +=
+                    u64::from(found.contains(SimFinding::MigrationPrompt));
+                tally.sso_bypass_gained += u64::from(found.contains(SimFinding::SsoBypass));
+                tally.expected += u64::from(gate && reason.is_some());
+                tally.gate_failures += u64::from(fails);
+                let email = render::shown_email(&user.email, ctx.redact);
+                let described: Vec<String> = list.iter().map(Change::describe).collect();
+                match ctx.format {
+                    Format::Json => {
+                        w.write_all(if first { b"\n  " } else { b",\n  " })
+                            .map_err(io)?;
+                        first = false;
+                        let entry = DiffUserJson {
+                            email: email.clone(),
+                            before: OutcomeJson::from(&before),
+                            after: OutcomeJson::from(&after),
+                            changes: &list,
+                            flipped_by: rule,
+                            findings: found,
+                            fails_gate: fails,
+                            expected: reason,
+                        };
+                        serde_json::to_writer(&mut w, &entry).map_err(output_failed)?;
                     }
-                    report.push(finding);
+                    Format::Sarif | Format::Junit => {
+                        for f in found.iter() {
+                            let mut finding = Finding::new(
+                                f.rule(),
+                                format!("{email}: {} (flipped by {rule})", described.join("; ")),
+                            );
+                            finding = match key_span(&new.source.text, key_of(rule)) {
+                                Some(span) => finding.at(new_file, span),
+                                None => finding.in_file(new_file),
+                            };
+                            if let Some(r) = reason {
+                                finding.suppressed = Some(Suppression {
+                                    reason: r.to_string(),
+                                    expires: None,
+                                });
+                            }
+                            report.push(finding);
+                        }
+                    }
+                    _ if ctx.quiet => {}
+                    _ => {
+                        let mark = if fails {
+                            "✗"
+                        } else if gate {
+                            "~"
+                        } else {
+                            " "
+                        };
+                        let mut line = format!("{mark} {email}: {} [{rule}]", described.join("; "));
+                        if let Some(r) = reason {
+                            line.push_str(&format!(" (expected: {r})"));
+                        }
+                        line.push('\n');
+                        w.write_all(line.as_bytes()).map_err(io)?;
+                    }
                 }
             }
-            _ if ctx.quiet => {}
-            _ => {
-                let mark = if fails {
-                    "✗"
-                } else if gate {
-                    "~"
-                } else {
-                    " "
-                };
-                let mut line = format!("{mark} {email}: {} [{rule}]", described.join("; "));
-                if let Some(r) = reason {
-                    line.push_str(&format!(" (expected: {r})"));
-                }
-                line.push('\n');
-                w.write_all(line.as_bytes()).map_err(io)?;
-            }
-        }
-    }
+            Ok(())
+        },
+    )?;
     let gate_fails = args.fail_on_lockout && tally.gate_failures > 0;
     match ctx.format {
         Format::Json => {
@@ -225,6 +237,13 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     }
     w.flush().map_err(io)?;
     Ok(i32::from(gate_fails))
+}
+
+/// The users of one block of the directory whose outcome changes, and the counts after.
+#[derive(Default)]
+struct DiffPart {
+    counts: Counts,
+    changed: Vec<(DirectoryUser, Outcome, Outcome)>,
 }
 
 fn diff_rules() -> Vec<&'static crate::rules::Rule> {

@@ -7,9 +7,10 @@ use crate::error::Fatal;
 use crate::report::{self, Report};
 use crate::rules::input;
 use crate::sim::fix::{self, Fix};
-use crate::sim::model::{alternatives, evaluate_traced, Step};
+use crate::sim::memo::Memo;
+use crate::sim::model::{alternatives, evaluate_traced};
 use crate::sim::render::{self, AssumptionsJson, UserJson};
-use crate::sim::{self, patterns, Assumptions, Counts, DirectoryReader, DirectoryUser};
+use crate::sim::{self, patterns, Assumptions, Counts, DirectoryReader};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -79,27 +80,20 @@ fn count_only(loaded: &LoadedConfig, asm: &Assumptions, users: &Path) -> Result<
     Ok(sim::summarize(loaded, asm, users)?.counts)
 }
 
-/// Replace e-mails in trace texts with their pseudonyms.
-fn redact_trace(trace: &mut [Step], user: &DirectoryUser) {
-    let mut emails = vec![user.email.clone()];
-    if let Some(crate::sim::directory::IdpEmail::Other(e)) = &user.idp_email {
-        emails.push(e.clone());
-    }
-    for step in trace {
-        for e in &emails {
-            if step.says.contains(e.as_str()) {
-                step.says = step.says.replace(e.as_str(), &render::shown_email(e, true));
-            }
-        }
-    }
-}
-
 /// The users of one block of the directory, serialised, and their counts.
-#[derive(Default)]
 struct JsonPart {
     bytes: Vec<u8>,
     counts: Counts,
-    trace: Vec<Step>,
+}
+
+impl Default for JsonPart {
+    /// Room for a block's users, so the buffer is not copied as it grows.
+    fn default() -> Self {
+        JsonPart {
+            bytes: Vec::with_capacity(2 << 20),
+            counts: Counts::default(),
+        }
+    }
 }
 
 /// The CSV rows of one block of the directory, and their counts.
@@ -135,27 +129,19 @@ fn stream_json(
     w.write_all(b",\n \"users\": [").map_err(io)?;
     let mut counts = Counts::default();
     let mut first = true;
-    sim::blocks::for_each_user(
+    sim::blocks::for_each_user_with(
         users,
-        |part: &mut JsonPart, user| {
-            part.trace.clear();
-            let o = evaluate_traced(cfg, asm, &user, (!ctx.quiet).then_some(&mut part.trace));
-            part.counts.add(&user, &o);
+        |memo: &mut Memo, part: &mut JsonPart, user| {
             if ctx.quiet {
+                part.counts.add(&user, &sim::evaluate(cfg, asm, &user));
                 return Ok(());
             }
-            if ctx.redact {
-                redact_trace(&mut part.trace, &user);
-            }
-            let alts = alternatives(cfg, asm, &user, &o);
             part.bytes.extend_from_slice(b",\n  ");
-            // Serialised into the part's buffer: serde's many small writes through
-            // `dyn Write` would cost more than the serialisation itself.
-            serde_json::to_writer(
-                &mut part.bytes,
-                &UserJson::new(&user, &o, asm, plan, &part.trace, &alts, ctx.redact),
-            )
-            .map_err(output_failed)
+            let o = memo
+                .user_json(cfg, asm, &user, ctx.redact, &mut part.bytes)
+                .map_err(output_failed)?;
+            part.counts.add(&user, &o);
+            Ok(())
         },
         |part| {
             counts.merge(part.counts);
@@ -303,7 +289,7 @@ fn explain(
     let mut trace = Vec::new();
     let o = evaluate_traced(cfg, asm, &user, Some(&mut trace));
     if ctx.redact {
-        redact_trace(&mut trace, &user);
+        render::redact_trace(&mut trace, &user);
     }
     let alts = alternatives(cfg, asm, &user, &o);
     let text = match ctx.format {

@@ -31,10 +31,22 @@ const USERS_PER_PART: u64 = 1024;
 /// Run `work` on every user of the directory at `path`, accumulating into partial results
 /// that `sink` receives in file order. An error (bad cell, failed work) reaches the sink's
 /// caller after the partial result holding every user before it.
-pub fn for_each_user<P, W, S>(path: &Path, work: W, mut sink: S) -> Result<(), Fatal>
+pub fn for_each_user<P, W, S>(path: &Path, work: W, sink: S) -> Result<(), Fatal>
 where
     P: Default + Send,
     W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    for_each_user_with(path, |_: &mut (), part: &mut P, u| work(part, u), sink)
+}
+
+/// [`for_each_user`] where `work` also gets a state of its thread (`L::default()` once per
+/// thread, kept across blocks): a memo that outlives one block.
+pub fn for_each_user_with<L, P, W, S>(path: &Path, work: W, mut sink: S) -> Result<(), Fatal>
+where
+    L: Default,
+    P: Default + Send,
+    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let workers = std::env::var("SSOLINT_THREADS")
@@ -42,21 +54,27 @@ where
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .clamp(1, 8);
+    let mut local = L::default();
     match plan(path, workers)? {
-        Some(plan) => parallel(path, plan, workers, &work, &mut sink),
-        None => serial(DirectoryReader::open(path)?, &work, &mut sink),
+        Some(plan) => parallel(path, plan, workers, &work, &mut local, &mut sink),
+        None => serial(DirectoryReader::open(path)?, &work, &mut local, &mut sink),
     }
 }
 
-fn serial<P: Default, W, S>(reader: DirectoryReader, work: &W, sink: &mut S) -> Result<(), Fatal>
+fn serial<L, P: Default, W, S>(
+    reader: DirectoryReader,
+    work: &W,
+    local: &mut L,
+    sink: &mut S,
+) -> Result<(), Fatal>
 where
-    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let mut part = P::default();
     let mut n = 0u64;
     for user in reader {
-        if let Err(e) = user.and_then(|u| work(&mut part, u)) {
+        if let Err(e) = user.and_then(|u| work(local, &mut part, u)) {
             sink(part)?;
             return Err(e);
         }
@@ -143,16 +161,18 @@ enum BlockResult<P> {
     NotPlain,
 }
 
-fn parallel<P, W, S>(
+fn parallel<L, P, W, S>(
     path: &Path,
     plan: Plan,
     workers: usize,
     work: &W,
+    local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
+    L: Default,
     P: Default + Send,
-    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let label = path.display().to_string();
@@ -174,34 +194,48 @@ where
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let to_sink = to_sink.clone();
-            scope.spawn(move || loop {
-                let next = from_reader.lock().ok().and_then(|rx| rx.recv().ok());
-                let Some(block) = next else { return };
-                let result = run_block(label, columns, block.first_line, block.bytes, work);
-                if to_sink.send((block.index, result)).is_err() {
-                    return;
+            scope.spawn(move || {
+                let mut local = L::default();
+                loop {
+                    let next = from_reader.lock().ok().and_then(|rx| rx.recv().ok());
+                    let Some(block) = next else { return };
+                    let result = run_block(
+                        label,
+                        columns,
+                        block.first_line,
+                        block.bytes,
+                        work,
+                        &mut local,
+                    );
+                    if to_sink.send((block.index, result)).is_err() {
+                        return;
+                    }
                 }
             });
         }
         drop(to_sink);
         // `drive` owns both channel ends, so every way out of it lets the workers stop.
-        drive(path, reader, to_workers, results, columns, work, sink)
+        drive(
+            path, reader, to_workers, results, columns, work, local, sink,
+        )
     })
 }
 
 /// Hand blocks to the workers and their results to the sink in file order.
-fn drive<P, W, S>(
+#[allow(clippy::too_many_arguments)]
+fn drive<L, P, W, S>(
     path: &Path,
     mut reader: BlockReader,
     to_workers: mpsc::SyncSender<Block>,
     results: mpsc::Receiver<(usize, BlockResult<P>)>,
     columns: &Columns,
     work: &W,
+    local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
     P: Default,
-    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let io = |e: std::io::Error| io_fatal(&path.display().to_string(), e);
@@ -236,7 +270,7 @@ where
             }
             BlockResult::NotPlain => {
                 drop(to_workers);
-                return serial_from(path, columns, offset, first_line, work, sink);
+                return serial_from(path, columns, offset, first_line, work, local, sink);
             }
         }
     }
@@ -246,15 +280,16 @@ fn stopped() -> Fatal {
     Fatal::new(&input::UNDECODABLE, "a directory reader thread stopped")
 }
 
-fn run_block<P: Default, W>(
+fn run_block<L, P: Default, W>(
     label: &str,
     columns: &Columns,
     first_line: u64,
     bytes: Vec<u8>,
     work: &W,
+    local: &mut L,
 ) -> BlockResult<P>
 where
-    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
 {
     if !is_plain(&bytes) {
         return BlockResult::NotPlain;
@@ -267,7 +302,7 @@ where
     );
     let mut part = P::default();
     for user in rows {
-        if let Err(e) = user.and_then(|u| work(&mut part, u)) {
+        if let Err(e) = user.and_then(|u| work(local, &mut part, u)) {
             return BlockResult::Done(part, Some(e));
         }
     }
@@ -275,23 +310,24 @@ where
 }
 
 /// The rest of the file from `offset`, read by one thread.
-fn serial_from<P: Default, W, S>(
+fn serial_from<L, P: Default, W, S>(
     path: &Path,
     columns: &Columns,
     offset: u64,
     first_line: u64,
     work: &W,
+    local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
-    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal>,
+    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let label = path.display().to_string();
     let file = open_at(path, offset)?;
     let source = Box::new(std::io::BufReader::with_capacity(64 * 1024, file));
     let rows = DirectoryReader::csv_rows(label.as_str(), source, columns.clone(), first_line);
-    serial(rows, work, sink)
+    serial(rows, work, local, sink)
 }
 
 /// Cuts the body of the file into blocks that end after a line feed.

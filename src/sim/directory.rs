@@ -728,7 +728,13 @@ fn csv_user(
     columns: &Columns,
     record: &csv::ByteRecord,
 ) -> Result<DirectoryUser, Fatal> {
+    // One UTF-8 check for the whole row; a cell is cut from it when its range falls on
+    // character boundaries, and checked alone otherwise (to name the column).
+    let whole = std::str::from_utf8(record.as_slice()).ok();
     let cell = |i: usize| -> Result<Option<&str>, Fatal> {
+        if let Some(text) = whole.zip(record.range(i)).and_then(|(w, r)| w.get(r)) {
+            return Ok(Some(text));
+        }
         match record.get(i) {
             None => Ok(None),
             Some(bytes) => std::str::from_utf8(bytes).map(Some).map_err(|_| {

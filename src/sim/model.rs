@@ -366,7 +366,7 @@ fn mode_rule(mode: AuthMode, verified: bool) -> &'static SimRule {
     }
 }
 
-fn in_synced_group(cfg: &Config, groups: &[String]) -> bool {
+pub(crate) fn in_synced_group(cfg: &Config, groups: &[String]) -> bool {
     groups
         .iter()
         .any(|g| cfg.provisioning.scim_groups.iter().any(|s| s == g))

@@ -324,3 +324,55 @@ pub fn explain_text(
     }
     out
 }
+
+/// Replace e-mails in trace texts with their pseudonyms.
+pub fn redact_trace(trace: &mut [Step], user: &DirectoryUser) {
+    let mut emails = vec![user.email.clone()];
+    if let Some(super::directory::IdpEmail::Other(e)) = &user.idp_email {
+        emails.push(e.clone());
+    }
+    for step in trace {
+        for e in &emails {
+            if step.says.contains(e.as_str()) {
+                step.says = step.says.replace(e.as_str(), &shown_email(e, true));
+            }
+        }
+    }
+}
+
+/// Append one user's `ssolint/simulation/v1` object (with trace and alternatives) to `out`,
+/// evaluating the model directly; `trace` is a scratch buffer. Returns the outcome.
+pub fn user_json(
+    cfg: &crate::config::Config,
+    asm: &Assumptions,
+    user: &DirectoryUser,
+    redact: bool,
+    trace: &mut Vec<Step>,
+    out: &mut Vec<u8>,
+) -> Result<Outcome, serde_json::Error> {
+    trace.clear();
+    let o = super::model::evaluate_traced(cfg, asm, user, Some(trace));
+    if redact {
+        redact_trace(trace, user);
+    }
+    let alts = super::model::alternatives(cfg, asm, user, &o);
+    serde_json::to_writer(
+        &mut *out,
+        &UserJson::new(user, &o, asm, cfg.plan(), trace, &alts, redact),
+    )?;
+    Ok(o)
+}
+
+/// Append `s` as a JSON string, byte for byte as serde_json writes it; strings that need no
+/// escape (the usual e-mail) are copied whole.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
+}

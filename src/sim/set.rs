@@ -59,6 +59,10 @@ impl<T: Bit> Set<T> {
     pub fn contains(&self, item: T) -> bool {
         self.bits & (1 << item.index()) != 0
     }
+    /// The members as bits, one per variant index (a compact key).
+    pub fn bits(self) -> u32 {
+        self.bits
+    }
     pub fn is_empty(&self) -> bool {
         self.bits == 0
     }
