@@ -154,7 +154,7 @@ impl<'t> Aggregate<'t> {
         };
         let parts = &self.parts;
         let block = |i: usize| parts.block(i, method, id, work);
-        let workers = workers();
+        let workers = crate::parallel::workers();
         if workers <= 1 || parts.blocks.len() < 2 {
             for i in 0..parts.blocks.len() {
                 merge(block(i)?)?;
@@ -266,13 +266,4 @@ impl Parts<'_> {
             nodes: doc.len().saturating_sub(1),
         })
     }
-}
-
-/// `SSOLINT_THREADS`, else the available cores, at most 8.
-fn workers() -> usize {
-    std::env::var("SSOLINT_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 8)
 }

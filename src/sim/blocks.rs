@@ -49,11 +49,7 @@ where
     W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
     S: FnMut(P) -> Result<(), Fatal>,
 {
-    let workers = std::env::var("SSOLINT_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, 8);
+    let workers = crate::parallel::workers();
     let mut local = L::default();
     match plan(path, workers)? {
         Some(plan) => parallel(path, plan, workers, &work, &mut local, &mut sink),
