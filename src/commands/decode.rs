@@ -713,6 +713,7 @@ fn problem_text(doc: &Document, c: &SignatureCheck, p: &Problem) -> String {
         Problem::C14nUnsupported(uri) => {
             format!("SignedInfo's CanonicalizationMethod {uri:?} is not supported")
         }
+        Problem::XmlBaseFixup => Problem::XML_BASE_FIXUP.to_string(),
         Problem::TransformUnsupported(uri) => format!(
             "the Reference uses the unsupported transform {:?}",
             alg::short_name(uri)

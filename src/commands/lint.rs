@@ -293,6 +293,7 @@ fn describe_problem(p: &crate::saml::dsig::Problem) -> String {
         P::Malformed(m) => format!("the signature is malformed: {m}"),
         P::C14nUnsupported(m) => format!("unsupported canonicalisation {m}"),
         P::TransformUnsupported(m) => format!("unsupported transform {m}"),
+        P::XmlBaseFixup => P::XML_BASE_FIXUP.to_string(),
         P::ReferenceInvalid(m) => format!("the reference is invalid: {m}"),
         P::DuplicateId(m) => format!("the referenced ID {m} is carried by more than one element"),
         P::DigestMismatch { expected, computed } => format!(

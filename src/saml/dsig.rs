@@ -47,6 +47,8 @@ pub enum Problem {
     /// SignedInfo, SignatureMethod or SignatureValue missing or unreadable.
     Malformed(String),
     C14nUnsupported(String),
+    /// Canonical XML 1.1 of an element below an `xml:base` (the fix-up is not implemented).
+    XmlBaseFixup,
     TransformUnsupported(String),
     /// The URI is missing, empty, external, unresolvable, or not the enveloping element.
     ReferenceInvalid(String),
@@ -59,6 +61,10 @@ pub enum Problem {
     },
     /// The SignatureValue does not verify with any available key.
     ValueInvalid(String),
+}
+
+impl Problem {
+    pub const XML_BASE_FIXUP: &'static str = "the signed element lies below an xml:base attribute and is canonicalised with Canonical XML 1.1, whose xml:base fix-up ssolint does not implement";
 }
 
 /// The result of checking one `ds:Signature`.
@@ -307,6 +313,12 @@ fn check_reference(
     // A bare-name `#id` reference selects the element *without* its comments, even when a
     // WithComments canonicalisation follows (XML-DSig 1.1 §4.4.3.3).
     method.drop_comments();
+    // C14N 1.1 §2.4 joins the omitted ancestors' `xml:base` onto the apex; that fix-up is
+    // not implemented, so such a reference is refused rather than digested differently.
+    if matches!(method, Method::Inclusive11 { .. }) && inherits_xml_base(doc, target) {
+        problems.push(Problem::XmlBaseFixup);
+        return (Some(target), false);
+    }
     let digest_uri = reference
         .digest_method
         .as_ref()
@@ -466,6 +478,17 @@ impl SigScheme {
     }
 }
 
+/// Does an ancestor of `node` carry `xml:base`?
+fn inherits_xml_base(doc: &Document, node: NodeId) -> bool {
+    std::iter::successors(doc.parent(node), |n| doc.parent(*n)).any(|a| {
+        doc.element(a).is_some_and(|e| {
+            e.attributes
+                .iter()
+                .any(|at| at.name.is(crate::xml::tree::XML_NS, "base"))
+        })
+    })
+}
+
 /// The root element's IssueInstant, the instant certificate validity is judged at.
 fn issue_instant(doc: &Document) -> Option<DateTime<Utc>> {
     let v = doc.attr_value(doc.root, "IssueInstant")?;
@@ -532,6 +555,16 @@ fn report_signature(
                 .expected("exc-c14n, c14n 1.0 or c14n 1.1 (with or without comments)")
                 .found(uri.clone())
             }
+            Problem::XmlBaseFixup => Finding::new(
+                &rules::C14N_UNSUPPORTED,
+                format!(
+                    "The {signed_what} signature is not verified: {}.",
+                    Problem::XML_BASE_FIXUP
+                ),
+            )
+            .at(file, reference_span)
+            .expected("exc-c14n, or no xml:base above the signed element")
+            .found("c14n 1.1 under xml:base"),
             Problem::TransformUnsupported(uri) => {
                 let span = reference
                     .and_then(|r| {
@@ -824,5 +857,39 @@ mod tests {
         assert!(!rsa.verify(&public, b"x", &raw));
         assert!(SigScheme::from_uri("http://www.w3.org/2000/09/xmldsig#hmac-sha1").is_none());
         assert!(digest_for("http://www.w3.org/2001/04/xmldsig-more#md5").is_none());
+    }
+
+    #[test]
+    fn c14n_11_below_an_xml_base_is_refused_not_digested() {
+        let signed = |base: &str, c14n: &str| {
+            format!(
+                r##"<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" {base}><saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a1"><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#a1"><ds:Transforms><ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="{c14n}"/></ds:Transforms><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></saml:Assertion></samlp:Response>"##
+            )
+        };
+        let sig_of = |text: &str| {
+            let doc = Document::parse(text).unwrap();
+            let sig = signature::find_all(&doc)[0];
+            verify_one(&doc, sig, &[])
+        };
+        let below_base = sig_of(&signed(
+            r#"xml:base="https://idp.example.test/""#,
+            alg::C14N11,
+        ));
+        assert!(below_base.problems.contains(&Problem::XmlBaseFixup));
+        assert!(!below_base
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::DigestMismatch { .. })));
+        // Without the xml:base, or with exclusive c14n, the digest is computed (and fails).
+        for (base, c14n) in [
+            ("", alg::C14N11),
+            (r#"xml:base="https://idp.example.test/""#, alg::EXC_C14N),
+        ] {
+            let check = sig_of(&signed(base, c14n));
+            assert!(check
+                .problems
+                .iter()
+                .any(|p| matches!(p, Problem::DigestMismatch { .. })));
+        }
     }
 }

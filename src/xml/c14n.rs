@@ -11,8 +11,10 @@
 //! Canonical XML 1.1 differs from 1.0 only in how `xml:*` attributes of ancestors outside a
 //! document subset are treated. For a subtree apex, 1.0 copies every in-scope `xml:*`
 //! attribute of the ancestors onto the apex; 1.1 copies `xml:lang` and `xml:space` only and
-//! never `xml:id`. 1.1's `xml:base` fix-up (joining relative bases) is not performed: an
-//! inherited `xml:base` is simply not copied. SAML messages do not carry `xml:base`.
+//! never `xml:id`. 1.1's `xml:base` fix-up (joining relative bases) is not performed here,
+//! so the signature verifier refuses a 1.1 reference to an element below an `xml:base`
+//! (`saml.c14n-unsupported`) instead of hashing something else. SAML messages do not carry
+//! `xml:base`.
 
 use super::tree::{Document, NodeId, NodeKind, XML_NS};
 
