@@ -605,6 +605,16 @@ def markdown(header, rows):
     return "\n".join(lines)
 
 
+def linked_openssl():
+    """The OpenSSL built into ssolint (the static-openssl feature), from Cargo.lock."""
+    try:
+        lock = open(os.path.join(os.path.dirname(__file__), "..", "Cargo.lock")).read()
+    except OSError:
+        return ""
+    m = re.search(r'name = "openssl-src"\nversion = "[^"+]*\+([^"]+)"', lock)
+    return f" (ssolint links OpenSSL {m.group(1)})" if m else ""
+
+
 def machine():
     def out(cmd):
         try:
@@ -617,7 +627,7 @@ def machine():
     return {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "nproc": out(["nproc"]), "cpu": model, "memory": mem,
             "kernel": platform.release(), "rustc": out(["rustc", "--version"]),
-            "openssl": out(["openssl", "version"]), "xmlsec1": out(["xmlsec1", "--version"]),
+            "openssl": "system " + out(["openssl", "version"]) + linked_openssl(), "xmlsec1": out(["xmlsec1", "--version"]),
             "hyperfine": out(["hyperfine", "--version"]), "awk": out(["awk", "-W", "version"]).split("\n")[0],
             "python": platform.python_version(),
             "load": "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())}
