@@ -195,16 +195,15 @@ pub fn render_many(reports: &[Report], ctx: &Ctx) -> String {
             if let [only] = reports {
                 return json::render(only);
             }
-            let values: Vec<Value> = reports.iter().map(json::to_value).collect();
+            let values: Vec<Value> = crate::parallel::map_ordered(reports, json::to_value);
             let mut s = serde_json::to_string_pretty(&Value::Array(values)).unwrap_or_default();
             s.push('\n');
             s
         }
-        Format::Jsonl => reports.iter().map(json::render_line).collect(),
-        Format::Human | Format::Csv => reports
-            .iter()
-            .map(|r| human::render(r, ctx))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        // A batch's reports are rendered on every core too.
+        Format::Jsonl => crate::parallel::map_ordered(reports, json::render_line).concat(),
+        Format::Human | Format::Csv => {
+            crate::parallel::map_ordered(reports, |r| human::render(r, ctx)).join("\n")
+        }
     }
 }
