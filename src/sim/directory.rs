@@ -1,8 +1,9 @@
 //! The one directory reader (SIMULATION.md "Inputs", CONFIG.md "The directory file"): CSV with
 //! a header row, a SCIM 2.0 `ListResponse` of Users, a JSON array of user objects, or JSONL
 //! (one object per line). CSV and JSONL are streamed record by record, reusing one record
-//! buffer, so a million-user file is never held whole. A single JSON document is parsed whole
-//! with the strict parser (duplicate keys refused) and its users are handed out one at a time.
+//! buffer, so a million-user file is never held whole. A single JSON document is streamed too,
+//! one user (at most 1 MiB) at a time, each parsed by the strict parser (duplicate keys
+//! refused, at the top level of a ListResponse as well): see `json_stream`.
 //!
 //! Cell semantics: an empty `groups` or `social` is an empty list; an empty `idp_email` means
 //! the IdP asserts `email`; any other empty cell, `?`, `null` or an absent column is unknown.
