@@ -70,6 +70,24 @@ impl Bytes {
         }
     }
 
+    /// The buffered bytes not yet consumed.
+    fn chunk(&self) -> &[u8] {
+        self.buf.get(self.pos..self.end).unwrap_or_default()
+    }
+
+    /// Consume the first `n` bytes of `chunk`.
+    fn consume(&mut self, n: usize) {
+        let taken = self.buf.get(self.pos..self.pos + n).unwrap_or_default();
+        match memchr::memrchr(b'\n', taken) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', taken).count() as u64;
+                self.column = (n - last - 1) as u64;
+            }
+            None => self.column += n as u64,
+        }
+        self.pos += n;
+    }
+
     fn skip_whitespace(&mut self) -> std::io::Result<Option<u8>> {
         loop {
             match self.peek()? {
@@ -88,7 +106,22 @@ impl Bytes {
 
     /// Up to `n` bytes from here, not consumed (a defect is decided by its first few bytes).
     fn lookahead(&mut self, n: usize) -> std::io::Result<&[u8]> {
-        self.peek()?;
+        if self.end - self.pos < n {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.pos = 0;
+            while self.end < n {
+                let Some(space) = self.buf.get_mut(self.end..) else {
+                    break;
+                };
+                match self.source.read(space) {
+                    Ok(0) => break,
+                    Ok(got) => self.end += got,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
         Ok(self
             .buf
             .get(self.pos..self.end.min(self.pos + n))
@@ -377,48 +410,27 @@ impl JsonStream {
     /// quote, anything else to the next delimiter. False when the file ended first.
     fn scan_element(&mut self) -> std::io::Result<bool> {
         self.element.clear();
-        let limit = MAX_ELEMENT + 1;
         let Some(first) = self.bytes.peek()? else {
             return Ok(false);
         };
-        let mut depth: u32 = 0;
-        let mut in_string = false;
-        let mut escaped = false;
-        let container = matches!(first, b'[' | b'{');
-        let string = first == b'"';
-        while let Some(b) = self.bytes.peek()? {
-            if !container && !string && !in_string && ends_scalar(b) {
-                return Ok(true);
-            }
-            self.bytes.bump(b);
-            if self.element.len() < limit {
-                self.element.push(b);
-            }
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if b == b'\\' {
-                    escaped = true;
-                } else if b == b'"' {
-                    in_string = false;
-                    if string {
-                        return Ok(true);
-                    }
-                }
-                continue;
-            }
-            match b {
-                b'"' => in_string = true,
-                b'[' | b'{' if container => depth += 1,
-                b']' | b'}' if container => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return Ok(true);
-                    }
-                }
-                _ => {}
-            }
-            if self.element.len() >= limit {
+        let mut scan = Scan {
+            kind: match first {
+                b'[' | b'{' => Kind::Container,
+                b'"' => Kind::String,
+                _ => Kind::Scalar,
+            },
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        };
+        while self.bytes.peek()?.is_some() {
+            let chunk = self.bytes.chunk();
+            let (used, done) = scan.feed(chunk);
+            let room = (MAX_ELEMENT + 1).saturating_sub(self.element.len());
+            self.element
+                .extend_from_slice(chunk.get(..used.min(room)).unwrap_or_default());
+            self.bytes.consume(used);
+            if done || self.element.len() > MAX_ELEMENT {
                 return Ok(true);
             }
         }
@@ -469,6 +481,67 @@ impl JsonStream {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Container,
+    String,
+    Scalar,
+}
+
+/// Where the scan of an element is, carried from one buffer to the next.
+struct Scan {
+    kind: Kind,
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl Scan {
+    /// How many bytes of `chunk` belong to the element, and whether it ends there.
+    fn feed(&mut self, chunk: &[u8]) -> (usize, bool) {
+        let mut i = 0;
+        while let Some(&b) = chunk.get(i) {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                let rest = chunk.get(i..).unwrap_or_default();
+                let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+                    return (chunk.len(), false);
+                };
+                i += k + 1;
+                if rest.get(k) == Some(&b'\\') {
+                    self.escaped = true;
+                } else {
+                    self.in_string = false;
+                    if self.kind == Kind::String {
+                        return (i, true);
+                    }
+                }
+                continue;
+            }
+            if self.kind == Kind::Scalar && ends_scalar(b) {
+                return (i, true);
+            }
+            i += 1;
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' if self.kind == Kind::Container => self.depth += 1,
+                b']' | b'}' if self.kind == Kind::Container => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return (i, true);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (chunk.len(), false)
+    }
+}
+
 /// Bytes that end a number or literal (and cannot start an element).
 fn ends_scalar(b: u8) -> bool {
     matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
@@ -507,13 +580,22 @@ mod tests {
         r.map_err(|e| (e.rule.id, e.message))
     }
 
+    /// A source that gives one byte per read, so that every scan crosses buffer refills.
+    struct OneByte(std::io::Cursor<Vec<u8>>);
+
+    impl std::io::Read for OneByte {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(1);
+            self.0.read(buf.get_mut(..n).unwrap_or_default())
+        }
+    }
+
     fn streamed(text: &str) -> Option<(DirectoryKind, Outcome)> {
-        let reader = DirectoryReader::from_reader(
-            "d.json",
-            Box::new(std::io::Cursor::new(text.to_string())),
-            false,
-        )
-        .ok()?;
+        streamed_from(Box::new(std::io::Cursor::new(text.to_string())))
+    }
+
+    fn streamed_from(source: Box<dyn std::io::Read>) -> Option<(DirectoryKind, Outcome)> {
+        let reader = DirectoryReader::from_reader("d.json", source, false).ok()?;
         let kind = reader.kind();
         Some((kind, flat(reader.collect())))
     }
@@ -655,6 +737,8 @@ mod tests {
         fn streaming_reads_as_the_whole_document(text in damaged()) {
             let Some((kind, got)) = streamed(&text) else { return Ok(()) };
             prop_assume!(matches!(kind, DirectoryKind::JsonArray | DirectoryKind::ScimListResponse));
+            let bytewise = streamed_from(Box::new(OneByte(std::io::Cursor::new(text.clone().into_bytes()))));
+            prop_assert_eq!(bytewise.as_ref().map(|(_, r)| r), Some(&got), "byte by byte");
             let want = whole(&text);
             match (&got, &want) {
                 (Err(g), Err(w)) if g != w => {
