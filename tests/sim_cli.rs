@@ -403,3 +403,35 @@ fn simulate_output_is_the_same_on_one_thread_and_many() {
         assert!(outputs[0] == outputs[2], "{format}: 1 thread and 3 differ");
     }
 }
+
+/// A JSON directory is streamed: a defect after some users still ends the run with the
+/// parser's error at its line, and a duplicate `Resources` is refused.
+#[test]
+fn json_directory_defects_exit_2_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "[{\"email\":\"ana@acme.com\"},\n{\"email\":\"bo@acme.com\"}\n{\"email\":\"cy@acme.com\"}]",
+            "input.json-malformed",
+            ":3:1: expected `,` or `]`",
+        ),
+        (
+            "{\"Resources\":[{\"email\":\"ana@acme.com\"}],\n\"Resources\":[]}",
+            "input.json-duplicate-key",
+            ":2:11: duplicate member name \"Resources\"",
+        ),
+    ];
+    for (i, (text, rule, at)) in cases.into_iter().enumerate() {
+        let users = dir.path().join(format!("users-{i}.json"));
+        std::fs::write(&users, text).unwrap();
+        let (code, _, err) = run(&[
+            "simulate",
+            "--format",
+            "json",
+            "--users",
+            users.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(rule) && err.contains(at), "{err}");
+    }
+}

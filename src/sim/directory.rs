@@ -1,13 +1,15 @@
 //! The one directory reader (SIMULATION.md "Inputs", CONFIG.md "The directory file"): CSV with
 //! a header row, a SCIM 2.0 `ListResponse` of Users, a JSON array of user objects, or JSONL
 //! (one object per line). CSV and JSONL are streamed record by record, reusing one record
-//! buffer, so a million-user file is never held whole. A single JSON document is parsed whole
-//! with the strict parser (duplicate keys refused) and its users are handed out one at a time.
+//! buffer, so a million-user file is never held whole. A single JSON document is streamed too,
+//! one user (at most 1 MiB) at a time, each parsed by the strict parser (duplicate keys
+//! refused, at the top level of a ListResponse as well): see `json_stream`.
 //!
 //! Cell semantics: an empty `groups` or `social` is an empty list; an empty `idp_email` means
 //! the IdP asserts `email`; any other empty cell, `?`, `null` or an absent column is unknown.
 //! A value outside the allowed set is a [`Fatal`] naming the file, line and column.
 
+use super::json_stream::{JsonStream, Mark};
 use crate::error::Fatal;
 use crate::rules::input;
 use serde_json::Value;
@@ -108,10 +110,6 @@ named_enum! {
         Jsonl => "jsonl",
     }
 }
-
-/// A JSON array or ListResponse is parsed whole; past this size, CSV or JSONL (streamed) is
-/// the way.
-const MAX_JSON_DOCUMENT: u64 = 512 << 20;
 
 /// A raw value before interpretation: a CSV cell or a JSON member.
 enum Raw<'a> {
@@ -275,10 +273,7 @@ enum Inner {
         line: u64,
         buf: String,
     },
-    Json {
-        items: std::vec::IntoIter<Value>,
-        index: u64,
-    },
+    Json(JsonStream),
 }
 
 /// A streaming iterator over a directory's users.
@@ -316,9 +311,10 @@ impl DirectoryReader {
     ) -> Result<DirectoryReader, Fatal> {
         let path = path.into();
         let mut buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(64 * 1024, source));
-        let first = first_significant_byte(&mut buffered).map_err(|e| io_fatal(&path, e))?;
+        let (first, start) =
+            first_significant_byte(&mut buffered).map_err(|e| io_fatal(&path, e))?;
         let inner = match first {
-            Some(b'[') => DirectoryReader::whole_json(&path, buffered, String::new())?,
+            Some(b'[') => Inner::Json(JsonStream::new(&path, buffered, start)),
             Some(b'{') => {
                 let mut first_line = String::new();
                 buffered
@@ -334,7 +330,8 @@ impl DirectoryReader {
                         buf: String::new(),
                     }
                 } else {
-                    DirectoryReader::whole_json(&path, buffered, first_line)?
+                    let source = std::io::Cursor::new(first_line).chain(buffered);
+                    Inner::Json(JsonStream::new(&path, Box::new(source), start))
                 }
             }
             _ => DirectoryReader::csv(&path, buffered)?,
@@ -460,47 +457,6 @@ impl DirectoryReader {
         })
     }
 
-    fn whole_json(path: &str, source: Box<dyn BufRead>, mut text: String) -> Result<Inner, Fatal> {
-        source
-            .take(MAX_JSON_DOCUMENT + 1)
-            .read_to_string(&mut text)
-            .map_err(|e| not_utf8_or_io(path, 0, e))?;
-        if text.len() as u64 > MAX_JSON_DOCUMENT {
-            return Err(Fatal::new(
-                &input::TOO_LARGE,
-                format!("{path}: a JSON directory document is read whole and this one is over {} MiB; use CSV or JSONL, which are streamed", MAX_JSON_DOCUMENT >> 20),
-            ));
-        }
-        let value = crate::json::parse(&text).map_err(|e| {
-            Fatal::new(
-                e.rule(),
-                format!("{path}:{}:{}: {}", e.line, e.column, e.message),
-            )
-        })?;
-        let items = match value {
-            Value::Array(items) => items,
-            Value::Object(mut o) => match o.remove("Resources") {
-                Some(Value::Array(items)) => items,
-                _ => {
-                    return Err(Fatal::new(
-                        &input::UNDECODABLE,
-                        format!("{path}: a JSON directory must be an array of users or a SCIM ListResponse with `Resources`"),
-                    ))
-                }
-            },
-            _ => {
-                return Err(Fatal::new(
-                    &input::UNDECODABLE,
-                    format!("{path}: a JSON directory must be an array of users or a SCIM ListResponse"),
-                ))
-            }
-        };
-        Ok(Inner::Json {
-            items: items.into_iter(),
-            index: 0,
-        })
-    }
-
     fn next_user(&mut self) -> Option<Result<DirectoryUser, Fatal>> {
         let path = &self.path;
         match &mut self.inner {
@@ -566,11 +522,11 @@ impl DirectoryReader {
                 };
                 return Some(json_user(path, *line, &value));
             },
-            Inner::Json { items, index } => {
-                let value = items.next()?;
-                *index += 1;
-                Some(json_user(path, *index, &value))
-            }
+            Inner::Json(stream) => Some(
+                stream
+                    .next_value()?
+                    .and_then(|(index, value)| json_user(path, index, &value)),
+            ),
         }
     }
 }
@@ -590,11 +546,13 @@ impl Iterator for DirectoryReader {
     }
 }
 
-fn first_significant_byte(r: &mut Box<dyn BufRead>) -> std::io::Result<Option<u8>> {
+/// The first byte that is not a byte order mark or whitespace (not consumed), and where it is.
+fn first_significant_byte(r: &mut Box<dyn BufRead>) -> std::io::Result<(Option<u8>, Mark)> {
+    let mut at = Mark { line: 1, column: 0 };
     loop {
         let buf = r.fill_buf()?;
         if buf.is_empty() {
-            return Ok(None);
+            return Ok((None, at));
         }
         if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
             r.consume(3);
@@ -602,9 +560,17 @@ fn first_significant_byte(r: &mut Box<dyn BufRead>) -> std::io::Result<Option<u8
         }
         let blank = buf.iter().take_while(|b| b.is_ascii_whitespace()).count();
         let next = buf.get(blank).copied();
+        for &b in buf.get(..blank).unwrap_or_default() {
+            if b == b'\n' {
+                at.line += 1;
+                at.column = 0;
+            } else {
+                at.column += 1;
+            }
+        }
         r.consume(blank);
         if next.is_some() {
-            return Ok(next);
+            return Ok((next, at));
         }
     }
 }
@@ -776,7 +742,7 @@ fn csv_user(
 }
 
 /// A user object (our field names), or a SCIM User (emails/userName/groups/active).
-fn json_user(path: &str, line: u64, value: &Value) -> Result<DirectoryUser, Fatal> {
+pub(super) fn json_user(path: &str, line: u64, value: &Value) -> Result<DirectoryUser, Fatal> {
     let what = |msg: String| Fatal::new(&input::UNDECODABLE, format!("{path}: user {line}: {msg}"));
     let Value::Object(o) = value else {
         return Err(what("is not a JSON object".into()));

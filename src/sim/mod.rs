@@ -43,6 +43,7 @@ pub mod counts;
 pub mod diff;
 pub mod directory;
 pub mod fix;
+mod json_stream;
 pub mod memo;
 pub mod model;
 pub mod patterns;
