@@ -293,3 +293,46 @@ fn init_fills_the_idp_from_its_metadata_and_lints_clean() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn simulation_findings_point_at_the_directory_the_configuration_names() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sim/example");
+    let config = std::fs::read_to_string(dir.join("ssolint.toml")).unwrap();
+    let line = config
+        .lines()
+        .position(|l| l.trim_start().starts_with("directory"))
+        .expect("the example names its directory")
+        + 1;
+    let named = json(&run_in(&dir, &["lint", "ssolint.toml", "--format", "json"]));
+    let sim: Vec<&Value> = named["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("sim."))
+        .collect();
+    assert!(!sim.is_empty());
+    for f in &sim {
+        assert_eq!(f["location"]["line"], line, "{f}");
+        assert_eq!(f["location"]["element"], "simulate.directory", "{f}");
+    }
+    // Given on the command line, the directory has no key to point at: the file itself.
+    let given = json(&run_in(
+        &dir,
+        &[
+            "lint",
+            "ssolint.toml",
+            "--users",
+            "users.csv",
+            "--format",
+            "json",
+        ],
+    ));
+    let given_sim: Vec<&Value> = given["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("sim."))
+        .collect();
+    assert_eq!(given_sim.len(), sim.len());
+    assert!(given_sim.iter().all(|f| f["location"]["element"].is_null()));
+}

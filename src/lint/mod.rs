@@ -122,7 +122,20 @@ pub fn lint(loaded: &LoadedConfig, report: &mut Report, opts: &Options) -> Resul
         // A bad `[simulate].assume` is already a finding; the simulation needs valid ones.
         if let Ok(asm) = crate::sim::Assumptions::resolve(&loaded.config.simulate.assume, &[]) {
             let summary = crate::sim::summarize(loaded, &asm, p)?;
-            report.findings.extend(summary.findings(loaded, file));
+            // Shown on the key that names the directory, when the configuration names it.
+            let named_here = (opts.users.is_none() && loaded.has("simulate.directory"))
+                .then(|| loaded.span("simulate.directory"));
+            report
+                .findings
+                .extend(
+                    summary
+                        .findings(loaded, file)
+                        .into_iter()
+                        .map(|f| match named_here {
+                            Some(span) => f.at(file, span).element("simulate.directory"),
+                            None => f,
+                        }),
+                );
             evaluated.extend(crate::rules::sim::RULES.iter().copied());
         }
     }
