@@ -256,6 +256,52 @@ pub fn read_capped(path: Option<&Path>, ctx: &Ctx, cap: u64) -> Result<RawInput,
     }
 }
 
+/// A regular file of at most `cap` bytes, read into a buffer of its size; `None` for anything
+/// else (or an error, or a file that changed size), which the caller reads through
+/// [`read_capped`] to report it. Large files are read by several threads at once, each into
+/// its own part of the buffer: the kernel's copy is most of the cost of reading a big
+/// aggregate and runs on one core otherwise.
+pub fn read_sized_file(path: &Path, cap: u64) -> Option<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    const PARALLEL_FROM: u64 = 8 << 20;
+    if path == Path::new("-") {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > cap {
+        return None;
+    }
+    let len = usize::try_from(meta.len()).ok()?;
+    let mut bytes = vec![0u8; len];
+    let workers = crate::parallel::workers();
+    if meta.len() < PARALLEL_FROM || workers <= 1 {
+        file.read_exact_at(&mut bytes, 0).ok()?;
+    } else {
+        let part = len.div_ceil(workers);
+        let read_all = std::thread::scope(|s| {
+            let handles: Vec<_> = bytes
+                .chunks_mut(part)
+                .enumerate()
+                .map(|(i, chunk)| {
+                    let file = &file;
+                    s.spawn(move || file.read_exact_at(chunk, (i * part) as u64).is_ok())
+                })
+                .collect();
+            handles.into_iter().all(|h| h.join().unwrap_or(false))
+        });
+        if !read_all {
+            return None;
+        }
+    }
+    // A file that grew while it was read is read again by the caller.
+    let mut probe = [0u8; 1];
+    match file.read_at(&mut probe, meta.len()) {
+        Ok(0) => Some(bytes),
+        _ => None,
+    }
+}
+
 fn too_large(label: &str, cap: u64) -> Fatal {
     Fatal::new(
         &rule::TOO_LARGE,
@@ -423,6 +469,28 @@ pub fn parse_xml(source: &SourceFile, layers: &[Encoding]) -> Result<Document, F
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sized_reads_match_the_file_small_and_large() {
+        let dir = std::env::temp_dir().join(format!("ssolint-sized-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A length that does not divide evenly between the readers.
+        for len in [0usize, 5, (9 << 20) + 7] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            let path = dir.join(format!("f{len}"));
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(
+                read_sized_file(&path, MAX_METADATA_INPUT).as_deref(),
+                Some(&bytes[..])
+            );
+            if len > 0 {
+                assert_eq!(read_sized_file(&path, len as u64 - 1), None, "over the cap");
+            }
+        }
+        assert_eq!(read_sized_file(&dir, MAX_METADATA_INPUT), None);
+        assert_eq!(read_sized_file(Path::new("-"), MAX_METADATA_INPUT), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn paste_stops_at_an_empty_line() {

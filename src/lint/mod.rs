@@ -146,14 +146,9 @@ pub fn lint(loaded: &LoadedConfig, report: &mut Report, opts: &Options) -> Resul
 
 /// Read a metadata file as text: capped, UTF-8 (a BOM is dropped).
 pub fn read_metadata_text(path: &Path, ctx: &crate::cli::Ctx) -> Result<SourceFile, Fatal> {
-    // A regular file within the cap is read into a buffer of its size; anything else (and
-    // any error, which it then reports) goes through the capped reader.
-    let sized = std::fs::metadata(path)
-        .ok()
-        .filter(|m| {
-            m.is_file() && m.len() <= crate::input::MAX_METADATA_INPUT && path != Path::new("-")
-        })
-        .and_then(|_| std::fs::read(path).ok());
+    // Anything but a regular file within the cap (and any error, which it then reports)
+    // goes through the capped reader.
+    let sized = crate::input::read_sized_file(path, crate::input::MAX_METADATA_INPUT);
     let raw = match sized {
         Some(bytes) => crate::input::RawInput {
             label: path.display().to_string(),
