@@ -458,6 +458,7 @@ fn blocks_guess_the_vendor_the_whole_tree_guesses() {
         file: 0,
         now: now(),
         warn_within: chrono::Duration::days(400),
+        wanted: Default::default(),
     };
     let agg = Aggregate::open(&text).expect("an aggregate");
     let mut merged = lint.head(&agg.head).unwrap();
@@ -472,6 +473,7 @@ fn blocks_guess_the_vendor_the_whole_tree_guesses() {
         file: 0,
         now: now(),
         warn_within: chrono::Duration::days(400),
+        wanted: &Default::default(),
     }
     .run(true);
     assert_eq!(format!("{:?}", merged.findings), format!("{findings:?}"));

@@ -336,3 +336,83 @@ fn simulation_findings_point_at_the_directory_the_configuration_names() {
     assert_eq!(given_sim.len(), sim.len());
     assert!(given_sim.iter().all(|f| f["location"]["element"].is_null()));
 }
+
+/// A federation aggregate as `[saml.idp] metadata`: the configured IdP is looked up in it,
+/// and the workspace's own entry says which ACS URLs the federation's IdPs post to. Small
+/// and large aggregates (the latter read in blocks) give the same answer.
+#[test]
+fn an_aggregate_is_cross_checked_against_the_workspace_and_its_idp() {
+    const MD: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
+    let idp = std::fs::read_to_string(fixtures().join("okta-metadata.xml")).unwrap();
+    let idp = idp
+        .trim_start_matches(|c| c != '<')
+        .replace(&format!(" xmlns:md=\"{MD}\""), "");
+    let sp = |acs: &str| {
+        format!(
+            "<md:EntityDescriptor entityID=\"https://sp.example.test/saml/metadata\"><md:SPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:AssertionConsumerService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"{acs}\" index=\"0\"/></md:SPSSODescriptor></md:EntityDescriptor>\n"
+        )
+    };
+    let filler = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("<md:EntityDescriptor entityID=\"https://sp{i}.example.org/sp\"><md:SPSSODescriptor protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\"><md:AssertionConsumerService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"https://sp{i}.example.org/acs\" index=\"0\"/></md:SPSSODescriptor></md:EntityDescriptor>\n"))
+            .collect()
+    };
+    let config = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/rules/config.acs-url-invalid/near-miss.toml"),
+    )
+    .unwrap()
+    .replace(
+        "certificates = [\"idp-signing.pem\"]",
+        "metadata = \"federation.xml\"",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ssolint.toml"), &config).unwrap();
+    let rules_of = |entities: &str| -> Vec<(String, String)> {
+        std::fs::write(
+            dir.path().join("federation.xml"),
+            format!("<md:EntitiesDescriptor xmlns:md=\"{MD}\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\">\n{entities}</md:EntitiesDescriptor>\n"),
+        )
+        .unwrap();
+        let v = json(&run_in(dir.path(), &["lint", "--format", "json"]));
+        let mut found: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f["rule"].as_str(),
+                    Some("config.acs-url-invalid" | "config.entity-id-mismatch")
+                )
+            })
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    for filler_entities in [1, 3000] {
+        let before = filler(filler_entities);
+        let good = format!("{before}{idp}{}", sp("https://sp.example.test/saml/acs"));
+        assert_eq!(rules_of(&good), vec![], "{filler_entities} entities");
+        let moved = format!("{before}{idp}{}", sp("https://sp.example.test/saml/acs2"));
+        let found = rules_of(&moved);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "config.acs-url-invalid");
+        assert!(
+            found[0].1.contains("\"https://sp.example.test/saml/acs2\""),
+            "{found:?}"
+        );
+        let no_idp = format!("{before}{}", sp("https://sp.example.test/saml/acs"));
+        let found = rules_of(&no_idp);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].0, "config.entity-id-mismatch");
+        assert!(found[0].1.contains("no IdP entity"), "{found:?}");
+        // Without the workspace's entry there is nothing to compare the ACS URL with.
+        assert_eq!(rules_of(&format!("{before}{idp}")), vec![]);
+    }
+}

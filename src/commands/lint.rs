@@ -159,6 +159,7 @@ pub fn whole_tree_metadata(
         file,
         now,
         warn_within: certs::default_expiry_warning(),
+        wanted: &metadata::Wanted::NONE,
     };
     let (findings, _) = ml.run(single);
     let signature = match signer {
@@ -181,6 +182,7 @@ pub fn stream_aggregate(
         file,
         now,
         warn_within: certs::default_expiry_warning(),
+        wanted: metadata::Wanted::NONE,
     };
     let mut merged = lint.head(&agg.head)?;
     let work = |doc: &crate::xml::Document| lint.block(doc);

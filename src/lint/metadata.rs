@@ -21,13 +21,75 @@ pub struct MetadataLint<'a> {
     pub now: DateTime<Utc>,
     /// `metadata.cert-expiring` window.
     pub warn_within: Duration,
+    pub wanted: &'a Wanted,
 }
 
-/// The metadata's IdP entity (for the configuration's cross-checks), when it is one.
+/// The configuration's own entities, looked up by entityID in an aggregate: the IdP
+/// (`saml.idp.entity_id`) and the workspace itself (`saml.sp.entity_id`).
+#[derive(Debug, Default, Clone)]
+pub struct Wanted {
+    pub idp: Option<String>,
+    pub sp: Option<String>,
+}
+
+impl Wanted {
+    /// Nothing is looked up (metadata linted without a configuration).
+    pub const NONE: Wanted = Wanted {
+        idp: None,
+        sp: None,
+    };
+}
+
+/// The metadata's IdP entity (for the configuration's cross-checks): the document's one
+/// entity, or in an aggregate the first with the wanted IdP's entityID.
+#[derive(Debug, Default)]
 pub struct MetadataFacts {
     pub entity_id: Option<(String, crate::source::Span)>,
     /// Parsed signing certificates of the IdP role, in document order.
     pub signing_certs: Vec<Certificate>,
+    /// The document is an aggregate (EntitiesDescriptor).
+    pub aggregate: bool,
+    /// In an aggregate, the first entity with the wanted SP's entityID and an SPSSODescriptor.
+    pub sp: Option<SpEntity>,
+}
+
+/// The workspace's own entry in an aggregate: where the federation sends its assertions.
+#[derive(Debug, Clone)]
+pub struct SpEntity {
+    pub entity_id: String,
+    /// Its SPSSODescriptor's start tag.
+    pub at: Span,
+    /// Each AssertionConsumerService Location, with its value's span.
+    pub acs: Vec<(String, Span)>,
+}
+
+/// A wanted entity found while linting one entity of an aggregate.
+#[derive(Debug)]
+pub enum Found {
+    Idp {
+        entity_id: (String, Span),
+        signing_certs: Vec<Certificate>,
+    },
+    Sp(SpEntity),
+}
+
+impl MetadataFacts {
+    /// Keep what an entity of the aggregate found, unless an earlier entity found it.
+    fn absorb(&mut self, found: Vec<Found>) {
+        for f in found {
+            match f {
+                Found::Idp {
+                    entity_id,
+                    signing_certs,
+                } if self.entity_id.is_none() => {
+                    self.entity_id = Some(entity_id);
+                    self.signing_certs = signing_certs;
+                }
+                Found::Sp(sp) if self.sp.is_none() => self.sp = Some(sp),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Every rule `lint_metadata` evaluates.
@@ -62,10 +124,7 @@ impl MetadataLint<'_> {
     /// aggregate), so an entity without an IDPSSODescriptor is an error.
     pub fn run(&self, single_idp: bool) -> (Vec<Finding>, MetadataFacts) {
         let mut out = Vec::new();
-        let mut facts = MetadataFacts {
-            entity_id: None,
-            signing_certs: Vec::new(),
-        };
+        let mut facts = MetadataFacts::default();
         match view::read(self.doc) {
             SamlMessage::EntityDescriptor(e) => {
                 if e.idp.is_none() && single_idp {
@@ -87,9 +146,11 @@ impl MetadataLint<'_> {
                 facts.signing_certs = self.entity(&e, &mut out);
             }
             SamlMessage::EntitiesDescriptor(agg) => {
+                facts.aggregate = true;
                 out.extend(self.aggregate_root(&agg));
                 let mut ids = EntityIds::default();
-                for e in self.aggregate_entities(&agg) {
+                for mut e in self.aggregate_entities(&agg) {
+                    facts.absorb(std::mem::take(&mut e.found));
                     ids.merge(self.file, e, &mut out);
                 }
             }
@@ -128,10 +189,37 @@ impl MetadataLint<'_> {
             .iter()
             .map(|e| {
                 let mut findings = Vec::new();
+                let mut found = Vec::new();
+                let entity_id = e.entity_id.as_ref();
+                let is = |wanted: &Option<String>| {
+                    wanted.is_some() && wanted.as_deref() == entity_id.map(|t| t.value.as_str())
+                };
                 if e.idp.is_some() {
-                    self.entity(e, &mut findings);
+                    let signing_certs = self.entity(e, &mut findings);
+                    if let (true, Some(t)) = (is(&self.wanted.idp), entity_id) {
+                        found.push(Found::Idp {
+                            entity_id: (t.value.clone(), t.span),
+                            signing_certs,
+                        });
+                    }
+                }
+                if let (true, Some(t), Some(sp)) = (is(&self.wanted.sp), entity_id, &e.sp) {
+                    found.push(Found::Sp(SpEntity {
+                        entity_id: t.value.clone(),
+                        at: self
+                            .doc
+                            .element(sp.node)
+                            .map_or_else(|| self.doc.span(sp.node), |el| el.start_tag),
+                        acs: sp
+                            .assertion_consumer_services
+                            .iter()
+                            .filter_map(|ep| ep.location.as_ref())
+                            .map(|l| (l.value.clone(), l.span))
+                            .collect(),
+                    }));
                 }
                 EntityResult {
+                    found,
                     entity_id: e.entity_id.as_ref().map(|t| t.value.clone()),
                     span: self.doc.span(e.node),
                     start_tag: self
@@ -302,6 +390,8 @@ impl MetadataLint<'_> {
 /// an aggregate can be linted a part at a time.
 pub struct EntityResult {
     pub entity_id: Option<String>,
+    /// The wanted entities it is.
+    pub found: Vec<Found>,
     /// The whole element.
     pub span: Span,
     pub start_tag: Span,
@@ -352,6 +442,7 @@ pub struct AggregateLint {
     pub file: FileId,
     pub now: DateTime<Utc>,
     pub warn_within: Duration,
+    pub wanted: Wanted,
 }
 
 /// What the merged blocks found so far.
@@ -359,6 +450,8 @@ pub struct AggregateFindings {
     file: FileId,
     pub findings: Vec<Finding>,
     pub vendor: Option<crate::saml::vendor::Guess>,
+    /// The wanted entities, as [`MetadataLint::run`] finds them on the whole tree.
+    pub facts: MetadataFacts,
     ids: EntityIds,
 }
 
@@ -369,12 +462,13 @@ pub struct BlockLint {
 }
 
 impl AggregateLint {
-    fn on<'d>(&self, doc: &'d Document) -> MetadataLint<'d> {
+    fn on<'d>(&'d self, doc: &'d Document) -> MetadataLint<'d> {
         MetadataLint {
             doc,
             file: self.file,
             now: self.now,
             warn_within: self.warn_within,
+            wanted: &self.wanted,
         }
     }
 
@@ -390,6 +484,10 @@ impl AggregateLint {
             file: self.file,
             findings: ml.aggregate_root(agg),
             vendor: None,
+            facts: MetadataFacts {
+                aggregate: true,
+                ..MetadataFacts::default()
+            },
             ids: EntityIds::default(),
         };
         merged.merge(BlockLint {
@@ -421,7 +519,8 @@ impl AggregateFindings {
         if self.vendor.is_none() {
             self.vendor = block.vendor;
         }
-        for e in block.entities {
+        for mut e in block.entities {
+            self.facts.absorb(std::mem::take(&mut e.found));
             self.ids.merge(self.file, e, &mut self.findings);
         }
     }

@@ -197,10 +197,15 @@ fn idp_metadata(
     // An aggregate is read a block of entities at a time (it has no entity of its own to
     // compare with the configuration); anything else, or an aggregate the blocks cannot
     // decide, as one tree.
+    let config = &loaded.config;
     let lint = metadata::AggregateLint {
         file: mfile,
         now: opts.now,
         warn_within: expiry_warning(loaded),
+        wanted: metadata::Wanted {
+            idp: config.saml.idp.entity_id.clone(),
+            sp: config.saml.sp.entity_id.clone(),
+        },
     };
     let streamed = crate::saml::aggregate::Aggregate::open(text).and_then(|agg| {
         let mut merged = lint.head(&agg.head)?;
@@ -213,11 +218,7 @@ fn idp_metadata(
             if report.vendor.is_none() {
                 report.vendor = merged.vendor.map(|g| g.vendor);
             }
-            let facts = metadata::MetadataFacts {
-                entity_id: None,
-                signing_certs: Vec::new(),
-            };
-            (merged.findings, facts)
+            (merged.findings, merged.facts)
         }
         None => {
             let doc = match crate::xml::Document::parse(text) {
@@ -243,10 +244,12 @@ fn idp_metadata(
                 file: mfile,
                 now: opts.now,
                 warn_within: lint.warn_within,
+                wanted: &lint.wanted,
             };
             ml.run(true)
         }
     };
+    cross_check_aggregate(loaded, file, mfile, &facts, &mut findings);
     if let (Some(configured), Some((entity_id, span))) =
         (&loaded.config.saml.idp.entity_id, &facts.entity_id)
     {
@@ -272,6 +275,68 @@ fn idp_metadata(
     }
     report.findings.extend(findings);
     Ok(())
+}
+
+/// An aggregate holds the configuration's IdP and, in a federation, the workspace's own
+/// entry: the IdP must be in it, and the ACS URL must be one the federation publishes for
+/// the workspace (an IdP that reads the aggregate posts responses there).
+fn cross_check_aggregate(
+    loaded: &LoadedConfig,
+    file: FileId,
+    mfile: FileId,
+    facts: &metadata::MetadataFacts,
+    findings: &mut Vec<Finding>,
+) {
+    if !facts.aggregate {
+        return;
+    }
+    let c = &loaded.config;
+    if let (Some(configured), None) = (&c.saml.idp.entity_id, &facts.entity_id) {
+        let key = "saml.idp.entity_id";
+        findings.push(
+            Finding::new(
+                &rule::ENTITY_ID_MISMATCH,
+                format!("`{key}` is {configured:?} but no IdP entity of the metadata aggregate has that entityID"),
+            )
+            .at(file, loaded.span(key))
+            .element(key)
+            .found(configured.clone())
+            .hint("check the entityID in the IdP's own metadata, or point `saml.idp.metadata` at the aggregate that lists it"),
+        );
+    }
+    let (Some(acs), Some(sp)) = (&c.saml.sp.acs_url, &facts.sp) else {
+        return;
+    };
+    if sp.acs.iter().any(|(location, _)| location == acs) {
+        return;
+    }
+    let key = "saml.sp.acs_url";
+    let listed = if sp.acs.is_empty() {
+        "none".to_string()
+    } else {
+        sp.acs
+            .iter()
+            .map(|(l, _)| format!("{l:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut f = Finding::new(
+        &rule::ACS_URL_INVALID,
+        format!(
+            "`{key}` {acs:?} is not an AssertionConsumerService of the workspace's entity {:?} in the metadata aggregate (it lists {listed})",
+            sp.entity_id
+        ),
+    )
+    .at(file, loaded.span(key))
+    .element(key)
+    .found(format!("{acs:?}"))
+    .label(mfile, sp.at, "the workspace's SPSSODescriptor in the aggregate");
+    if let Some((first, span)) = sp.acs.first() {
+        f = f
+            .expected(first.clone())
+            .label(mfile, *span, "an AssertionConsumerService Location");
+    }
+    findings.push(f.hint("use the ACS URL the federation publishes for the workspace, or update the workspace's metadata registration with the federation"));
 }
 
 /// `--response`: which metadata certificate signs today's responses, and whether the

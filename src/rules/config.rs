@@ -157,15 +157,15 @@ pub static IDP_INCOMPLETE: Rule = Rule {
 pub static ACS_URL_INVALID: Rule = Rule {
     id: "config.acs-url-invalid",
     severity: Severity::Error,
-    summary: "The ACS URL is not an absolute https URL",
-    why: "The IdP posts the signed response to the Assertion Consumer Service URL; the response's Destination and Recipient must equal it. A relative or http:// URL sends assertions in clear or nowhere, and every response will fail the destination check.",
+    summary: "The ACS URL is not an absolute https URL, or not the workspace's ACS",
+    why: "The IdP posts the signed response to the Assertion Consumer Service URL; the response's Destination and Recipient must equal it. A relative or http:// URL sends assertions in clear or nowhere, and every response will fail the destination check. When `saml.idp.metadata` is a federation aggregate that also lists the workspace (`saml.sp.entity_id`), IdPs of the federation post to the Locations that entry publishes: an ACS URL that is not one of them fails the destination check too.",
     fix: "Copy the ACS URL exactly from the workspace's SSO settings (it starts with https://) into `saml.sp.acs_url` and into the IdP's application.",
     vendor_fixes: &[
         (Vendor::Okta, "Okta: app → General → SAML Settings → Single sign-on URL."),
         (Vendor::Entra, "Entra: enterprise application → Single sign-on → Basic SAML Configuration → Reply URL (Assertion Consumer Service URL)."),
         (Vendor::Google, "Google Admin: custom SAML app → Service provider details → ACS URL."),
     ],
-    source: "SAML core §3.2.2 (Destination); SAML profiles §4.1.4.5 (Recipient)",
+    source: "SAML core §3.2.2 (Destination); SAML profiles §4.1.4.5 (Recipient); SAML metadata §2.4.4 (AssertionConsumerService)",
     ..Rule::BLANK
 };
 
