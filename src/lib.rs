@@ -32,5 +32,6 @@ pub mod saml;
 pub mod scim;
 pub mod sim;
 pub mod source;
+pub mod text;
 pub mod x509;
 pub mod xml;

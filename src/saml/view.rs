@@ -455,7 +455,11 @@ fn role_keys(doc: &Document, role: NodeId) -> RoleKeys {
             .descendants_named(kd, ns::DS, "X509Certificate")
             .map(|c| {
                 let mut v = text_valued(doc, c);
-                v.value.retain(|ch| !ch.is_ascii_whitespace());
+                if let std::borrow::Cow::Owned(compact) =
+                    crate::text::without_ascii_whitespace(&v.value)
+                {
+                    v.value = compact;
+                }
                 v
             })
             .collect();
