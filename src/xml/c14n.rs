@@ -406,8 +406,8 @@ impl<'a> Canon<'a> {
         self.rendered.extend(decls.iter().copied());
         self.decls_buf = decls;
         let content_start = self.out.len();
-        for c in &e.children {
-            self.node(*c, false);
+        for &c in self.doc.children(id) {
+            self.node(c, false);
         }
         if is_apex {
             self.apex_content = content_start..self.out.len();

@@ -188,7 +188,9 @@ pub struct Element {
     pub attributes: Vec<Attribute>,
     /// Namespace declarations written on this element, in document order.
     pub ns_decls: Vec<NsDecl>,
-    pub children: Vec<NodeId>,
+    /// Where its children are in the document's one list of children (start, count): one
+    /// allocation per document instead of one per element.
+    children: (u32, u32),
     /// The start tag alone.
     pub start_tag: Span,
     pub depth: usize,
@@ -221,6 +223,8 @@ pub struct Node {
 #[derive(Debug, Clone)]
 pub struct Document {
     nodes: Vec<Node>,
+    /// The children of every element, each element's together ([`Element::children`]).
+    child_ids: Vec<NodeId>,
     /// Top-level nodes (comments and PIs around the root, and the root itself).
     pub top_level: Vec<NodeId>,
     pub root: NodeId,
@@ -311,7 +315,10 @@ impl Document {
     /// Child nodes of an element (empty for other nodes).
     pub fn children(&self, id: NodeId) -> &[NodeId] {
         self.element(id)
-            .map(|e| e.children.as_slice())
+            .and_then(|e| {
+                let (start, count) = (e.children.0 as usize, e.children.1 as usize);
+                self.child_ids.get(start..start + count)
+            })
             .unwrap_or(&[])
     }
 
@@ -704,6 +711,7 @@ struct Builder<'a> {
     /// Children of the open elements, each element's after the previous one's; an element
     /// takes its own, in one allocation of the right size, at its end tag.
     pending_children: Vec<NodeId>,
+    child_ids: Vec<NodeId>,
     atoms: HashSet<Atom>,
     recent_atoms: RecentAtoms,
     xml_prefix: Atom,
@@ -732,6 +740,7 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             bindings: Vec::new(),
             pending_children: Vec::new(),
+            child_ids: Vec::with_capacity(estimate.min(limits.max_nodes)),
             atoms: HashSet::with_capacity(64),
             recent_atoms: RecentAtoms::borrow(),
             xml_prefix: Atom::from("xml"),
@@ -914,10 +923,12 @@ impl<'a> Builder<'a> {
             .pop()
             .ok_or_else(|| XmlError::malformed(end, "end tag without a start tag"))?;
         self.bindings.truncate(open.bindings_mark);
-        let children: Vec<NodeId> = self
-            .pending_children
-            .drain(open.children_mark.min(self.pending_children.len())..)
-            .collect();
+        let start = self.child_ids.len();
+        self.child_ids.extend(
+            self.pending_children
+                .drain(open.children_mark.min(self.pending_children.len())..),
+        );
+        let children = (start as u32, (self.child_ids.len() - start) as u32);
         if let Some(node) = self.nodes.get_mut(open.id.index()) {
             node.span.end = end;
             if let NodeKind::Element(e) = &mut node.kind {
@@ -943,6 +954,7 @@ impl<'a> Builder<'a> {
             .ok_or_else(|| XmlError::malformed(0, "no root element"))?;
         Ok(Document {
             nodes: self.nodes,
+            child_ids: self.child_ids,
             top_level: self.top_level,
             root,
         })
@@ -1087,7 +1099,7 @@ impl<'a> Builder<'a> {
                 name,
                 attributes,
                 ns_decls,
-                children: Vec::new(),
+                children: (0, 0),
                 start_tag: span,
                 depth,
             }),
