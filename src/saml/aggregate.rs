@@ -243,7 +243,12 @@ impl Parts<'_> {
         ));
         let doc = Document::parse_root_part(self.text, &self.layout, span, false, self.limits)
             .map_err(Unstreamable::Xml)?;
-        let mut canonical = Vec::new();
+        // The canonical form is about as long as the text: one allocation, no regrowth.
+        let mut canonical = Vec::with_capacity(if method.is_some() {
+            span.len() + span.len() / 8
+        } else {
+            0
+        });
         let content = match method {
             Some(m) => c14n::canonicalize_into(&doc, doc.root, None, m, &mut canonical),
             None => 0..0,
