@@ -395,11 +395,20 @@ fn asn1_to_chrono(t: &openssl::asn1::Asn1TimeRef) -> Option<DateTime<Utc>> {
 /// Upper-case hex pairs separated by colons. The digest functions, not EVP's (whose first use
 /// looks up a provider).
 pub fn fingerprint(der: &[u8], hash: Hash) -> String {
-    hash.digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let digest = hash.digest(der);
+    let mut out = String::with_capacity(digest.len() * 3);
+    for (i, b) in digest.iter().enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        for nibble in [b >> 4, b & 0x0f] {
+            out.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'?'),
+            ));
+        }
+    }
+    out
 }
 
 fn describe(x509: &X509, der: &[u8]) -> Result<CertInfo, String> {
@@ -502,6 +511,14 @@ mod tests {
         assert_eq!(c.info.not_before.unwrap().timestamp(), 1_700_000_000);
         assert_eq!(c.info.sha256_fingerprint.len(), 32 * 3 - 1);
         assert!(!signed_with_weak_hash(&c.info));
+    }
+
+    #[test]
+    fn fingerprints_are_upper_case_hex_pairs() {
+        assert_eq!(
+            fingerprint(b"abc", Hash::Sha1),
+            "A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D"
+        );
     }
 
     #[test]
