@@ -83,3 +83,31 @@ fn a_batch_reports_each_input_as_it_would_alone_in_input_order() {
         assert!(errors[0].contains("no-such-file.xml") && errors[1].contains("also-missing.xml"));
     }
 }
+
+#[test]
+fn a_directory_gives_its_files_and_the_files_its_links_point_to() {
+    let dir = std::env::temp_dir().join(format!("ssolint-batch-dir-{}", std::process::id()));
+    let base = check_dir().join("responses/base.xml");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::copy(&base, dir.join("a.xml")).unwrap();
+    std::fs::copy(&base, dir.join("sub/inner.xml")).unwrap();
+    std::os::unix::fs::symlink(&base, dir.join("b-link.xml")).unwrap();
+    std::os::unix::fs::symlink(dir.join("sub"), dir.join("c-link-to-dir")).unwrap();
+    std::fs::write(dir.join("ssolint.toml"), "").unwrap();
+    let run = check(&[dir.to_str().unwrap()], "2");
+    std::fs::remove_dir_all(&dir).ok();
+    let paths: Vec<String> = run
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["input"]["path"].as_str().unwrap_or_default().to_string()
+        })
+        .collect();
+    let names: Vec<&str> = paths
+        .iter()
+        .map(|p| p.rsplit('/').next().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["a.xml", "b-link.xml"], "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}

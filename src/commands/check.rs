@@ -195,12 +195,16 @@ enum Pending {
 /// workspace's own files.
 fn expand_inputs(paths: &[PathBuf], config: Option<&LoadedConfig>) -> Vec<(String, Pending)> {
     let mut out = Vec::new();
+    let mut referenced = None;
     for p in paths {
         if p.is_dir() {
+            let referenced = referenced.get_or_insert_with(|| referenced_files(config));
             let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
                 Ok(rd) => rd
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file() && !is_workspace_file(p, config))
+                    .filter_map(Result::ok)
+                    .filter(is_file)
+                    .map(|e| e.path())
+                    .filter(|p| !is_workspace_file(p, referenced))
                     .collect(),
                 Err(e) => {
                     let label = p.display().to_string();
@@ -219,6 +223,16 @@ fn expand_inputs(paths: &[PathBuf], config: Option<&LoadedConfig>) -> Vec<(Strin
         }
     }
     out
+}
+
+/// `Path::is_file` of a directory entry, from the type the listing gives (no stat) unless
+/// the entry is a symbolic link, which `is_file` follows.
+fn is_file(entry: &std::fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(t) if t.is_symlink() => entry.path().is_file(),
+        Ok(t) => t.is_file(),
+        Err(_) => entry.path().is_file(),
+    }
 }
 
 fn labelled(p: PathBuf) -> (String, Pending) {
@@ -330,9 +344,31 @@ fn load_config(args: &CheckArgs) -> Result<Option<LoadedConfig>, Fatal> {
     Ok(None)
 }
 
+/// The files the configuration names (metadata, certificates, JWKS, discovery, directory),
+/// resolved to canonical paths once per run, not once per file of a directory.
+fn referenced_files(config: Option<&LoadedConfig>) -> Vec<PathBuf> {
+    let Some(c) = config else {
+        return Vec::new();
+    };
+    let cfg = &c.config;
+    cfg.saml
+        .idp
+        .metadata
+        .iter()
+        .chain(&cfg.saml.idp.certificates)
+        .chain(
+            cfg.oidc
+                .iter()
+                .flat_map(|o| o.jwks.iter().chain(&o.discovery)),
+        )
+        .chain(&cfg.simulate.directory)
+        .filter_map(|r| std::fs::canonicalize(c.resolve(r)).ok())
+        .collect()
+}
+
 /// Files of a directory input that are not messages: configuration files and the files the
 /// configuration refers to (IdP metadata, certificates, JWKS, the directory).
-fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
+fn is_workspace_file(path: &Path, referenced: &[PathBuf]) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -343,26 +379,8 @@ fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
     ) {
         return true;
     }
-    let Some(c) = config else { return false };
-    let cfg = &c.config;
-    let referenced = cfg
-        .saml
-        .idp
-        .metadata
-        .iter()
-        .chain(&cfg.saml.idp.certificates)
-        .chain(
-            cfg.oidc
-                .iter()
-                .flat_map(|o| o.jwks.iter().chain(&o.discovery)),
-        )
-        .chain(&cfg.simulate.directory);
-    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-    let this = canonical(path);
-    this.is_some()
-        && referenced
-            .into_iter()
-            .any(|r| canonical(&c.resolve(r)) == this)
+    !referenced.is_empty()
+        && std::fs::canonicalize(path).is_ok_and(|this| referenced.contains(&this))
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
