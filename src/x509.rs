@@ -144,6 +144,9 @@ impl Certificate {
     /// or bare base64.
     pub fn from_file_bytes(bytes: &[u8]) -> Result<Vec<Certificate>, String> {
         if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+            if let Some(certificates) = plain_pem(bytes) {
+                return Ok(certificates);
+            }
             let stack =
                 X509::stack_from_pem(bytes).map_err(|e| format!("bad PEM certificate: {e}"))?;
             if stack.is_empty() {
@@ -179,6 +182,66 @@ impl Certificate {
     pub fn same_as(&self, other: &Certificate) -> bool {
         self.der == other.der
     }
+}
+
+const PEM_BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+const PEM_END: &str = "-----END CERTIFICATE-----";
+
+/// The certificates of a PEM file made of plain CERTIFICATE blocks only (no headers, lines of
+/// base64, each block one certificate of the usual shape), read without OpenSSL's PEM reader,
+/// which decodes each certificate with `d2i_X509`. `None` sends the file to OpenSSL.
+fn plain_pem(bytes: &[u8]) -> Option<Vec<Certificate>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut certificates = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("-----BEGIN ") {
+        // Markers count at the start of a line only.
+        if at > 0 && !rest.get(..at)?.ends_with('\n') {
+            return None;
+        }
+        let block = rest.get(at..)?.strip_prefix(PEM_BEGIN)?;
+        let block = block
+            .strip_prefix('\n')
+            .or_else(|| block.strip_prefix("\r\n"))?;
+        let end = block.find(PEM_END)?;
+        let body = block.get(..end)?;
+        if !body.is_empty() && !body.ends_with('\n') {
+            return None;
+        }
+        // OpenSSL ends the data at a blank line.
+        let mut lines = body
+            .split_terminator('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l));
+        if lines.any(str::is_empty) {
+            return None;
+        }
+        let base64: Vec<u8> = body
+            .bytes()
+            .filter(|b| !matches!(b, b'\n' | b'\r'))
+            .collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(&base64)
+            .ok()?;
+        // One certificate and nothing after it, as OpenSSL's re-encoding would give.
+        let mut outer = der::Reader::new(&der);
+        outer.read()?;
+        if !outer.is_empty() {
+            return None;
+        }
+        let (info, key) = read_der(&der)?;
+        let der: Arc<[u8]> = der.into();
+        certificates.push(Certificate {
+            x509: OpenSslView::new(der.clone()),
+            der,
+            info,
+            public_key: Ok(key),
+        });
+        rest = block.get(end + PEM_END.len()..)?;
+        if !(rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n")) {
+            return None;
+        }
+    }
+    (!certificates.is_empty()).then_some(certificates)
 }
 
 const RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -556,6 +619,109 @@ mod tests {
         }
     }
 
+    /// A PEM file read as before: OpenSSL's PEM reader, then `d2i_X509` for each block.
+    fn assert_pem_same_as_openssl(bytes: &[u8], what: &str) {
+        let reference: Result<Vec<Certificate>, String> = X509::stack_from_pem(bytes)
+            .map_err(|e| format!("bad PEM certificate: {e}"))
+            .and_then(|stack| {
+                if stack.is_empty() {
+                    return Err("no CERTIFICATE block in the PEM file".into());
+                }
+                stack
+                    .iter()
+                    .map(|x| Certificate::from_der_openssl(&x.to_der().unwrap()))
+                    .collect()
+            });
+        let ours = Certificate::from_file_bytes(bytes);
+        match (&ours, &reference) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.len(), b.len(), "{what}");
+                for (a, b) in a.iter().zip(b) {
+                    assert_eq!(a.info, b.info, "{what}");
+                    assert_eq!(a.der, b.der, "{what}");
+                }
+            }
+            (Err(a), Err(b)) => assert_eq!(a, b, "{what}"),
+            _ => panic!("{what}: ours {ours:?}, OpenSSL's {reference:?}"),
+        }
+    }
+
+    #[test]
+    fn pem_files_read_as_openssl_reads_them() {
+        let a = generated(
+            &keys()[0],
+            &BigNum::from_u32(1).unwrap(),
+            &[("CN", "a".into(), false)],
+            "i",
+            0,
+            86_400,
+            false,
+            false,
+        );
+        let b = generated(
+            &keys()[2],
+            &BigNum::from_u32(2).unwrap(),
+            &[("CN", "b".into(), false)],
+            "i",
+            0,
+            86_400,
+            false,
+            true,
+        );
+        let pem = |der: &[u8], eol: &str| {
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            let lines: Vec<&str> = b64
+                .as_bytes()
+                .chunks(64)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect();
+            format!("{PEM_BEGIN}{eol}{}{eol}{PEM_END}{eol}", lines.join(eol))
+        };
+        let (pa, pb) = (pem(&a, "\n"), pem(&b, "\r\n"));
+        let one_line = format!(
+            "{PEM_BEGIN}\n{}\n{PEM_END}\n",
+            base64::engine::general_purpose::STANDARD.encode(&a)
+        );
+        let wide = pa
+            .replace('\n', "")
+            .replace(PEM_BEGIN, "")
+            .replace(PEM_END, "");
+        let wide: Vec<&str> = wide
+            .as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let wide = format!("{PEM_BEGIN}\n{}\n{PEM_END}", wide.join("\n"));
+        // Lines of 64, 20, 44, 64, … characters.
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&a);
+        let (head, tail) = b64.split_at(64);
+        let (mid1, tail) = tail.split_at(20);
+        let (mid2, tail) = tail.split_at(44);
+        let irregular = format!("{PEM_BEGIN}\n{head}\n{mid1}\n{mid2}\n{tail}\n{PEM_END}\n");
+        let cases = [
+            pa.clone(),
+            one_line,
+            wide,
+            pa.replace(PEM_END, &format!("{PEM_END}junk")),
+            pa.replace(PEM_BEGIN, &format!("{PEM_BEGIN} ")),
+            pa.replacen('\n', "\n\n", 2),
+            pa.replacen('\n', "\r\n\r\n", 3),
+            irregular,
+            format!("subject=CN = a\n{pa}\n{pb}"),
+            format!("{pa}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+            pa.replace("-----\n", "-----\nProc-Type: 4,ENCRYPTED\n\n"),
+            pa.replacen('M', "!", 1),
+            format!("  {pa}"),
+            format!("{PEM_BEGIN}\n{PEM_END}\n"),
+            "-----BEGIN CERTIFICATE-----\nAAAA\n".to_string(),
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            assert_pem_same_as_openssl(case.as_bytes(), &format!("case {i}"));
+        }
+        assert!(plain_pem(pa.as_bytes()).is_some());
+        assert!(plain_pem(format!("{pa}{pb}").as_bytes()).is_some_and(|c| c.len() == 2));
+    }
+
     fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -619,18 +785,31 @@ mod tests {
         } else {
             println!("skipping the corpus: {} is absent", corpus.display());
         }
-        let (mut compared, mut by_der) = (0, 0);
+        let (mut compared, mut by_der, mut pem_files, mut plain_pem_files) = (0, 0, 0, 0);
         for file in &files {
             let Ok(bytes) = std::fs::read(file) else {
                 continue;
             };
+            if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+                assert_pem_same_as_openssl(&bytes, &file.display().to_string());
+                pem_files += 1;
+                plain_pem_files += usize::from(plain_pem(&bytes).is_some());
+            }
             for der in certificates_in(&bytes) {
                 assert_same_as_openssl(&der, &file.display().to_string());
                 compared += 1;
                 by_der += usize::from(read_der(&der).is_some());
             }
         }
-        println!("{compared} certificates compared, {by_der} read without OpenSSL's decoder");
+        println!(
+            "{compared} certificates compared, {by_der} read without OpenSSL's decoder; \
+             {pem_files} PEM files, {plain_pem_files} read without OpenSSL's PEM reader"
+        );
+        assert!(pem_files >= 5, "only {pem_files} PEM files");
+        assert!(
+            plain_pem_files * 2 >= pem_files,
+            "{plain_pem_files} of {pem_files}"
+        );
         assert!(compared >= 50, "only {compared} certificates found");
         // The usual shape is the common case: most certificates must take the fast path.
         assert!(by_der * 4 >= compared * 3, "{by_der} of {compared}");
