@@ -302,7 +302,19 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
             (rsa_key(key_bytes)?, "RSA", None)
         }
         EC_PUBLIC_KEY if key_parameters.tag == OID => {
-            let (key, curve) = ec_key(object(key_parameters.content)?.nid(), key_bytes)?;
+            // The NIST curves only: OpenSSL makes other named curves other key types (SM2).
+            let curve = object(key_parameters.content)?.nid();
+            if ![
+                Nid::SECP224R1,
+                Nid::X9_62_PRIME256V1,
+                Nid::SECP384R1,
+                Nid::SECP521R1,
+            ]
+            .contains(&curve)
+            {
+                return None;
+            }
+            let (key, curve) = ec_key(curve, key_bytes)?;
             (key, "EC", Some(curve))
         }
         _ => return None,
@@ -644,6 +656,28 @@ mod tests {
             (Err(a), Err(b)) => assert_eq!(a, b, "{what}"),
             _ => panic!("{what}: ours {ours:?}, OpenSSL's {reference:?}"),
         }
+    }
+
+    #[test]
+    fn other_named_curves_are_left_to_openssl() {
+        let group = EcGroup::from_curve_name(Nid::SECP256K1).unwrap();
+        let key = PKey::from_ec_key(EcKey::generate(&group).unwrap()).unwrap();
+        let der = generated(
+            &key,
+            &BigNum::from_u32(9).unwrap(),
+            &[("CN", "k1".into(), false)],
+            "i",
+            0,
+            86_400,
+            false,
+            false,
+        );
+        assert!(read_der(&der).is_none());
+        assert_same_as_openssl(&der, "secp256k1");
+        assert_eq!(
+            Certificate::from_der(&der).unwrap().info.curve.as_deref(),
+            Some("secp256k1")
+        );
     }
 
     #[test]
