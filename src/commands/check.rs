@@ -4,7 +4,7 @@
 //! render one report per input. Expectations come from flags first, then the configuration
 //! and the IdP metadata.
 
-use crate::cli::{CheckArgs, Ctx};
+use crate::cli::{CheckArgs, Ctx, Format};
 use crate::config::{self, LoadedConfig};
 use crate::error::Fatal;
 use crate::findings::{FileId, Finding};
@@ -63,32 +63,75 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     // Suppression expiry dates are judged today (the edge may read the system clock).
     let today = ctx.clock.now_or(plan.wall_clock);
     let inputs = expand_inputs(&inputs, config.as_ref());
-    // Inputs are independent: a batch is checked on every core, reported in input order.
-    let results: Vec<Result<Report, Box<(String, Fatal)>>> = crate::parallel::map_ordered(
-        &inputs,
-        |(label, text): &(String, Result<String, Fatal>)| {
+    // Inputs are independent: a batch is read, checked and (JSON Lines) rendered on every
+    // core, reported in input order.
+    let jsonl = ctx.format == Format::Jsonl;
+    let results: Vec<Result<Checked, Box<(String, Fatal)>>> =
+        crate::parallel::map_ordered(&inputs, |(label, pending): &(String, Pending)| {
+            let read;
+            let text = match pending {
+                Pending::Read(text) => text,
+                Pending::File(path) => {
+                    read = read_input(path).map(|(_, text)| text);
+                    &read
+                }
+            };
             check_text(ctx, &plan, config.as_ref(), today, label, text)
-        },
-    )
-    .into_iter()
-    .flatten()
-    .collect();
+                .into_iter()
+                .map(|r| r.map(|report| Checked::new(report, ctx, jsonl)))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     // A single unusable input ends the run with its one-line error (and, for machine
     // formats, its error report); in a batch the others are still reported.
     if let [Err(unusable)] = results.as_slice() {
         return Err(unusable.1.clone());
     }
-    let reports: Vec<Report> = results
+    let checked: Vec<Checked> = results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|u| fatal_report(ctx, &u.0, &u.1)))
+        .map(|r| r.unwrap_or_else(|u| Checked::new(fatal_report(ctx, &u.0, &u.1), ctx, jsonl)))
         .collect();
-    let code = reports
-        .iter()
-        .map(|r| r.exit_code(ctx.fail_on))
-        .max()
-        .unwrap_or(0);
-    super::emit(out, &report::render_many(&reports, ctx))?;
+    let code = checked.iter().map(|c| c.code).max().unwrap_or(0);
+    let mut lines = String::new();
+    let mut reports = Vec::new();
+    for c in checked {
+        match c.output {
+            Output::Line(line) => lines.push_str(&line),
+            Output::Report(r) => reports.push(r),
+        }
+    }
+    if jsonl {
+        super::emit(out, &lines)?;
+    } else {
+        super::emit(out, &report::render_many(&reports, ctx))?;
+    }
     Ok(code)
+}
+
+/// One report's exit code, and the report, or for JSON Lines its line already rendered (by
+/// the worker that checked it, while the report is at hand).
+struct Checked {
+    code: i32,
+    output: Output,
+}
+
+enum Output {
+    Report(Report),
+    Line(String),
+}
+
+impl Checked {
+    fn new(report: Report, ctx: &Ctx, jsonl: bool) -> Checked {
+        let code = report.exit_code(ctx.fail_on);
+        let output = if jsonl {
+            Output::Line(report::json::render_line(&report))
+        } else {
+            Output::Report(report)
+        };
+        Checked { code, output }
+    }
 }
 
 /// Every message of one input, checked, with the configuration's policy applied.
@@ -141,19 +184,27 @@ fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
     Report::from_fatal(label, fatal)
 }
 
-/// Each input path as (label, text): a directory gives every file in it, sorted, but the
+/// An input of the run: its text when read up front (stdin, an unreadable directory), or the
+/// file a worker reads.
+enum Pending {
+    Read(Result<String, Fatal>),
+    File(PathBuf),
+}
+
+/// Each input path as (label, input): a directory gives every file in it, sorted, but the
 /// workspace's own files.
-fn expand_inputs(
-    paths: &[PathBuf],
-    config: Option<&LoadedConfig>,
-) -> Vec<(String, Result<String, Fatal>)> {
+fn expand_inputs(paths: &[PathBuf], config: Option<&LoadedConfig>) -> Vec<(String, Pending)> {
     let mut out = Vec::new();
+    let mut referenced = None;
     for p in paths {
         if p.is_dir() {
+            let referenced = referenced.get_or_insert_with(|| referenced_files(config));
             let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
                 Ok(rd) => rd
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file() && !is_workspace_file(p, config))
+                    .filter_map(Result::ok)
+                    .filter(is_file)
+                    .map(|e| e.path())
+                    .filter(|p| !is_workspace_file(p, referenced))
                     .collect(),
                 Err(e) => {
                     let label = p.display().to_string();
@@ -161,26 +212,36 @@ fn expand_inputs(
                         &input::UNDECODABLE,
                         format!("cannot read directory {label}: {e}"),
                     );
-                    out.push((label, Err(fatal)));
+                    out.push((label, Pending::Read(Err(fatal))));
                     continue;
                 }
             };
             files.sort();
-            out.extend(files.iter().map(|f| labelled(f)));
+            out.extend(files.into_iter().map(labelled));
         } else {
-            out.push(labelled(p));
+            out.push(labelled(p.clone()));
         }
     }
     out
 }
 
-fn labelled(p: &Path) -> (String, Result<String, Fatal>) {
-    let label = if p == Path::new("-") {
-        "-".to_string()
-    } else {
-        p.display().to_string()
-    };
-    (label, read_input(p).map(|(_, text)| text))
+/// `Path::is_file` of a directory entry, from the type the listing gives (no stat) unless
+/// the entry is a symbolic link, which `is_file` follows.
+fn is_file(entry: &std::fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(t) if t.is_symlink() => entry.path().is_file(),
+        Ok(t) => t.is_file(),
+        Err(_) => entry.path().is_file(),
+    }
+}
+
+fn labelled(p: PathBuf) -> (String, Pending) {
+    if p == Path::new("-") {
+        // Read here, once, in input order: stdin cannot be shared out.
+        let text = read_input(&p).map(|(_, text)| text);
+        return ("-".to_string(), Pending::Read(text));
+    }
+    (p.display().to_string(), Pending::File(p))
 }
 
 /// Texts the decoder refuses but the OIDC and SCIM checks explain better: a token with
@@ -283,9 +344,31 @@ fn load_config(args: &CheckArgs) -> Result<Option<LoadedConfig>, Fatal> {
     Ok(None)
 }
 
+/// The files the configuration names (metadata, certificates, JWKS, discovery, directory),
+/// resolved to canonical paths once per run, not once per file of a directory.
+fn referenced_files(config: Option<&LoadedConfig>) -> Vec<PathBuf> {
+    let Some(c) = config else {
+        return Vec::new();
+    };
+    let cfg = &c.config;
+    cfg.saml
+        .idp
+        .metadata
+        .iter()
+        .chain(&cfg.saml.idp.certificates)
+        .chain(
+            cfg.oidc
+                .iter()
+                .flat_map(|o| o.jwks.iter().chain(&o.discovery)),
+        )
+        .chain(&cfg.simulate.directory)
+        .filter_map(|r| std::fs::canonicalize(c.resolve(r)).ok())
+        .collect()
+}
+
 /// Files of a directory input that are not messages: configuration files and the files the
 /// configuration refers to (IdP metadata, certificates, JWKS, the directory).
-fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
+fn is_workspace_file(path: &Path, referenced: &[PathBuf]) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -296,26 +379,8 @@ fn is_workspace_file(path: &Path, config: Option<&LoadedConfig>) -> bool {
     ) {
         return true;
     }
-    let Some(c) = config else { return false };
-    let cfg = &c.config;
-    let referenced = cfg
-        .saml
-        .idp
-        .metadata
-        .iter()
-        .chain(&cfg.saml.idp.certificates)
-        .chain(
-            cfg.oidc
-                .iter()
-                .flat_map(|o| o.jwks.iter().chain(&o.discovery)),
-        )
-        .chain(&cfg.simulate.directory);
-    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-    let this = canonical(path);
-    this.is_some()
-        && referenced
-            .into_iter()
-            .any(|r| canonical(&c.resolve(r)) == this)
+    !referenced.is_empty()
+        && std::fs::canonicalize(path).is_ok_and(|this| referenced.contains(&this))
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
@@ -323,12 +388,15 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
 }
 
 fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let unreadable = |e: std::io::Error| {
         Fatal::new(
             &input::UNDECODABLE,
             format!("cannot read {what} {}: {e}", path.display()),
         )
-    })?;
+    };
+    // One open and one fstat: a batch reads hundreds of files.
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
     if meta.len() > cap {
         return Err(Fatal::new(
             &input::TOO_LARGE,
@@ -339,12 +407,12 @@ fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> 
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read {what} {}: {e}", path.display()),
-        )
-    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    // Through `Take`: `File::read_to_end` would fstat the file again to size the buffer.
+    (&file)
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     String::from_utf8(bytes).map_err(|e| {
         Fatal::new(
             &input::NOT_UTF8,
@@ -737,7 +805,7 @@ pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
     if ctx.redact {
         redact(&mut r, decoded);
     }
-    if ctx.format == crate::cli::Format::Human {
+    if ctx.format == Format::Human {
         reflow_long_lines(&mut r);
     }
     r.sort();

@@ -674,7 +674,7 @@ fn report_signature(
 
     // KeyInfo certificates identical to the trusted signer need no parsing.
     let signer_der = match &c.key {
-        Some(KeyOrigin::Trusted(i)) => trusted.get(*i).map(|t| t.der.as_slice()),
+        Some(KeyOrigin::Trusted(i)) => trusted.get(*i).map(|t| &t.der[..]),
         _ => None,
     };
     let embedded: Vec<Option<Certificate>> = info
