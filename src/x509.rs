@@ -133,7 +133,7 @@ impl Certificate {
 
     /// From the base64 text of a `ds:X509Certificate` (white space allowed).
     pub fn from_base64(text: &str) -> Result<Certificate, String> {
-        let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let clean = crate::text::without_ascii_whitespace(text);
         let der = base64::engine::general_purpose::STANDARD
             .decode(clean.as_bytes())
             .map_err(|e| format!("certificate is not valid base64: {e}"))?;
@@ -303,7 +303,7 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
         }
         EC_PUBLIC_KEY if key_parameters.tag == OID => {
             // The NIST curves only: OpenSSL makes other named curves other key types (SM2).
-            let curve = object(key_parameters.content)?.nid();
+            let curve = object_nid(key_parameters.content)?;
             if ![
                 Nid::SECP224R1,
                 Nid::X9_62_PRIME256V1,
@@ -319,12 +319,10 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
         }
         _ => return None,
     };
-    let signature_object = object(signature_oid)?;
-    let signature_algorithm = signature_object
-        .nid()
-        .long_name()
-        .map(str::to_string)
-        .unwrap_or_else(|_| signature_object.to_string());
+    let signature_algorithm = match object_nid(signature_oid)?.long_name() {
+        Ok(name) => name.to_string(),
+        Err(_) => object(signature_oid)?.to_string(),
+    };
     Some((
         CertInfo {
             self_signed: subject == issuer,
@@ -369,6 +367,37 @@ fn object(content: &[u8]) -> Option<Asn1Object> {
     (object.as_slice() == content).then_some(object)
 }
 
+/// [`object`]'s NID, remembered per thread for the few OIDs certificates repeat (name
+/// attributes, curves, signature algorithms): OpenSSL looks an OID's text up in its tables
+/// each time, most of the cost of reading a certificate's names.
+fn object_nid(content: &[u8]) -> Option<Nid> {
+    const REMEMBERED: usize = 64;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<(Vec<u8>, Option<Nid>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let seen = SEEN
+        .try_with(|s| {
+            s.borrow()
+                .iter()
+                .find(|(oid, _)| oid.as_slice() == content)
+                .map(|(_, nid)| *nid)
+        })
+        .ok()
+        .flatten();
+    if let Some(nid) = seen {
+        return nid;
+    }
+    let nid = object(content).map(|o| o.nid());
+    let _ = SEEN.try_with(|s| {
+        let mut s = s.borrow_mut();
+        if s.len() < REMEMBERED {
+            s.push((content.to_vec(), nid));
+        }
+    });
+    nid
+}
+
 /// A Name as `KEY=value, …` in encoding order, the way [`name_to_string`] prints OpenSSL's.
 /// Only UTF8String and ASCII PrintableString/IA5String values: other string types are
 /// converted by OpenSSL in ways not repeated here.
@@ -382,7 +411,7 @@ fn name(content: &[u8]) -> Option<String> {
         }
         while !set.is_empty() {
             let mut pair = set.sequence()?;
-            let key = object(pair.expect(der::OID)?)?;
+            let key = object_nid(pair.expect(der::OID)?)?;
             let value = pair.read()?;
             if !pair.is_empty() {
                 return None;
@@ -394,7 +423,7 @@ fn name(content: &[u8]) -> Option<String> {
                 }
                 _ => return None,
             };
-            let key = key.nid().short_name().unwrap_or("?");
+            let key = key.short_name().unwrap_or("?");
             parts.push(format!("{key}={text}"));
         }
     }
@@ -774,8 +803,10 @@ mod tests {
     /// base64 JSON strings starting like a certificate (`x5c`); or the file itself when DER.
     fn certificates_in(bytes: &[u8]) -> Vec<Vec<u8>> {
         let b64 = |t: &str| {
-            let clean: String = t.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-            base64::engine::general_purpose::STANDARD.decode(clean).ok()
+            let clean = crate::text::without_ascii_whitespace(t);
+            base64::engine::general_purpose::STANDARD
+                .decode(clean.as_bytes())
+                .ok()
         };
         let Ok(text) = std::str::from_utf8(bytes) else {
             return if bytes.first() == Some(&0x30) {

@@ -421,8 +421,8 @@ pub fn embedded_certificate(text: &str) -> Option<Certificate> {
     if let Ok(c) = Certificate::from_base64(text) {
         return Some(c);
     }
-    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    let bytes = b64().decode(clean).ok()?;
+    let clean = crate::text::without_ascii_whitespace(text);
+    let bytes = b64().decode(clean.as_bytes()).ok()?;
     if !bytes.starts_with(b"-----BEGIN") {
         return None;
     }

@@ -27,9 +27,9 @@ pub fn load_private_key(bytes: &[u8]) -> Result<PKey<Private>, String> {
 }
 
 fn b64(text: &str) -> Result<Vec<u8>, String> {
-    let clean: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let clean = crate::text::without_ascii_whitespace(text);
     base64::engine::general_purpose::STANDARD
-        .decode(clean)
+        .decode(clean.as_bytes())
         .map_err(|e| format!("CipherValue is not base64: {e}"))
 }
 
