@@ -4,7 +4,7 @@
 //! render one report per input. Expectations come from flags first, then the configuration
 //! and the IdP metadata.
 
-use crate::cli::{CheckArgs, Ctx};
+use crate::cli::{CheckArgs, Ctx, Format};
 use crate::config::{self, LoadedConfig};
 use crate::error::Fatal;
 use crate::findings::{FileId, Finding};
@@ -60,19 +60,37 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         }
         inputs.push(PathBuf::from("-"));
     }
-    // Suppression expiry dates are judged today (the edge may read the system clock).
-    let today = ctx.clock.now_or(plan.wall_clock);
-    let inputs = expand_inputs(&inputs, config.as_ref());
-    // Inputs are independent: a batch is checked on every core, reported in input order.
-    let results: Vec<Result<Report, Box<(String, Fatal)>>> = crate::parallel::map_ordered(
-        &inputs,
-        |(label, text): &(String, Result<String, Fatal>)| {
-            check_text(ctx, &plan, config.as_ref(), today, label, text)
-        },
-    )
-    .into_iter()
-    .flatten()
-    .collect();
+    let batch = Batch {
+        ctx,
+        plan: &plan,
+        config: config.as_ref(),
+        // Suppression expiry dates are judged today (the edge may read the system clock).
+        today: ctx.clock.now_or(plan.wall_clock),
+    };
+    if ctx.format == Format::Jsonl {
+        // Each line is rendered where its input was checked and the report dropped there,
+        // so a batch never holds every report at once.
+        let lines = batch.check_all(&inputs, |r| {
+            (report::render(&r, ctx), r.exit_code(ctx.fail_on))
+        });
+        if let [Err(unusable)] = lines.as_slice() {
+            return Err(unusable.1.clone());
+        }
+        let size = lines.iter().flatten().map(|(line, _)| line.len()).sum();
+        let mut text = String::with_capacity(size);
+        let mut code = 0;
+        for line in lines {
+            let (line, line_code) = line.unwrap_or_else(|u| {
+                let r = fatal_report(ctx, &u.0, &u.1);
+                (report::render(&r, ctx), r.exit_code(ctx.fail_on))
+            });
+            text.push_str(&line);
+            code = code.max(line_code);
+        }
+        super::emit(out, &text)?;
+        return Ok(code);
+    }
+    let results = batch.check_all(&inputs, |r| r);
     // A single unusable input ends the run with its one-line error (and, for machine
     // formats, its error report); in a batch the others are still reported.
     if let [Err(unusable)] = results.as_slice() {
@@ -91,6 +109,70 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     Ok(code)
 }
 
+/// An input that could not be used: its label and the error.
+type Unusable = Box<(String, Fatal)>;
+
+/// What one run's inputs are checked against.
+struct Batch<'a> {
+    ctx: &'a Ctx,
+    plan: &'a Plan,
+    config: Option<&'a LoadedConfig>,
+    today: DateTime<Utc>,
+}
+
+/// One path after its first round: its inputs checked, or a directory to expand.
+enum Round<R> {
+    Done(Vec<Result<R, Unusable>>),
+    Directory,
+}
+
+impl Batch<'_> {
+    /// Every input read and checked on every core, each report passed through `finish` where
+    /// it was made; results in input order. A directory is recognised when its path is
+    /// opened, and its files (sorted, but the workspace's own) are checked in its place.
+    fn check_all<R, F>(&self, paths: &[PathBuf], finish: F) -> Vec<Result<R, Unusable>>
+    where
+        R: Send,
+        F: Fn(Report) -> R + Sync,
+    {
+        let work = |path: &PathBuf| {
+            let label = label_of(path);
+            match read_input(path) {
+                Ok(Some(text)) => Round::Done(
+                    self.check_text(&label, &text)
+                        .into_iter()
+                        .map(|r| r.map(&finish))
+                        .collect(),
+                ),
+                Ok(None) => Round::Directory,
+                Err(fatal) => Round::Done(vec![Err(Box::new((label, fatal)))]),
+            }
+        };
+        let mut results = Vec::with_capacity(paths.len());
+        for (path, round) in paths.iter().zip(crate::parallel::map_ordered(paths, work)) {
+            match round {
+                Round::Done(checked) => results.extend(checked),
+                Round::Directory => match directory_files(path, self.config) {
+                    Ok(files) => {
+                        for round in crate::parallel::map_ordered(&files, work) {
+                            // Only files are listed; one replaced by a directory since is skipped.
+                            if let Round::Done(checked) = round {
+                                results.extend(checked);
+                            }
+                        }
+                    }
+                    Err(unreadable) => results.push(Err(unreadable)),
+                },
+            }
+        }
+        results
+    }
+
+    fn check_text(&self, label: &str, text: &str) -> Vec<Result<Report, Unusable>> {
+        check_text(self.ctx, self.plan, self.config, self.today, label, text)
+    }
+}
+
 /// Every message of one input, checked, with the configuration's policy applied.
 fn check_text(
     ctx: &Ctx,
@@ -98,12 +180,15 @@ fn check_text(
     config: Option<&LoadedConfig>,
     today: DateTime<Utc>,
     label: &str,
-    text: &Result<String, Fatal>,
-) -> Vec<Result<Report, Box<(String, Fatal)>>> {
-    let text = match text {
-        Ok(t) => t,
-        Err(fatal) => return vec![Err(Box::new((label.to_string(), fatal.clone())))],
-    };
+    text: &str,
+) -> Vec<Result<Report, Unusable>> {
+    if let Some(mut r) = bare_token(ctx, plan, label, text) {
+        if let Some(loaded) = config {
+            config::apply_policy(&mut r, loaded, today);
+            r.sort();
+        }
+        return vec![Ok(r)];
+    }
     match decode_all(label, text) {
         Ok(decoded) => decoded
             .into_iter()
@@ -134,6 +219,49 @@ fn check_text(
     }
 }
 
+/// A bare compact token, the usual input of a batch, checked straight away: decoded once, by
+/// the OIDC checks, instead of first by the decoder and then again. The report is the one
+/// the decoder's path gives; None leaves the input to that path: a token whose header or
+/// claims cannot be read (the decoder decides what it is), and `--redact`, which rewrites
+/// the decoded input.
+fn bare_token(ctx: &Ctx, plan: &Plan, label: &str, text: &str) -> Option<Report> {
+    // A byte order mark is an encoding layer the report names.
+    if ctx.redact || text.starts_with('\u{feff}') {
+        return None;
+    }
+    let t = text.trim();
+    if !oidc::jose::is_compact_shaped(t) {
+        return None;
+    }
+    let checked = oidc::check_token(t, &plan.oidc, ctx.clock, plan.skew);
+    if checked.header.is_none()
+        || (checked.kind == oidc::TokenKind::Jws && checked.claims.is_none())
+    {
+        return None;
+    }
+    let mut r = Report::new(label);
+    r.input.kind = Some(checked.kind.input_kind().to_string());
+    r.add_file(SourceFile::new(label, t));
+    r.vendor = plan.vendor.or_else(|| checked.vendor());
+    r.summary = token_summary(plan, &checked);
+    r.findings = checked.findings;
+    r.evaluated = crate::rules::oidc::RULES.to_vec();
+    r.sort();
+    Some(r)
+}
+
+/// A token's summary: what its check found out, and the JWKS keys that could not be read.
+fn token_summary(
+    plan: &Plan,
+    checked: &oidc::TokenCheck,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut summary = checked.summary();
+    if !plan.jwks_problems.is_empty() {
+        summary.insert("jwks_problems".into(), json!(plan.jwks_problems));
+    }
+    summary
+}
+
 fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
     if !ctx.quiet {
         eprintln!("{fatal}");
@@ -141,46 +269,32 @@ fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
     Report::from_fatal(label, fatal)
 }
 
-/// Each input path as (label, text): a directory gives every file in it, sorted, but the
-/// workspace's own files.
-fn expand_inputs(
-    paths: &[PathBuf],
-    config: Option<&LoadedConfig>,
-) -> Vec<(String, Result<String, Fatal>)> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
-                Ok(rd) => rd
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file() && !is_workspace_file(p, config))
-                    .collect(),
-                Err(e) => {
-                    let label = p.display().to_string();
-                    let fatal = Fatal::new(
-                        &input::UNDECODABLE,
-                        format!("cannot read directory {label}: {e}"),
-                    );
-                    out.push((label, Err(fatal)));
-                    continue;
-                }
-            };
-            files.sort();
-            out.extend(files.iter().map(|f| labelled(f)));
-        } else {
-            out.push(labelled(p));
+/// The files of a directory input, sorted, but the workspace's own files.
+fn directory_files(dir: &Path, config: Option<&LoadedConfig>) -> Result<Vec<PathBuf>, Unusable> {
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && !is_workspace_file(p, config))
+            .collect(),
+        Err(e) => {
+            let label = dir.display().to_string();
+            let fatal = Fatal::new(
+                &input::UNDECODABLE,
+                format!("cannot read directory {label}: {e}"),
+            );
+            return Err(Box::new((label, fatal)));
         }
-    }
-    out
+    };
+    files.sort();
+    Ok(files)
 }
 
-fn labelled(p: &Path) -> (String, Result<String, Fatal>) {
-    let label = if p == Path::new("-") {
+fn label_of(p: &Path) -> String {
+    if p == Path::new("-") {
         "-".to_string()
     } else {
         p.display().to_string()
-    };
-    (label, read_input(p).map(|(_, text)| text))
+    }
 }
 
 /// Texts the decoder refuses but the OIDC and SCIM checks explain better: a token with
@@ -357,7 +471,9 @@ fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> 
     })
 }
 
-fn read_input(path: &Path) -> Result<(String, String), Fatal> {
+/// An input's text; None for a directory. A file is opened once and its size read from the
+/// open file (a path-based `metadata` first would look the path up twice).
+fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -376,9 +492,47 @@ fn read_input(path: &Path) -> Result<(String, String), Fatal> {
                 format!("stdin is not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
             )
         })?;
-        return Ok(("-".into(), text));
+        return Ok(Some(text));
     }
-    let text = read_file_capped(path, "input", decoding::MAX_INPUT)?;
+    let cannot = |e: std::io::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read input {}: {e}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Ok(None);
+    }
+    let cap = decoding::MAX_INPUT;
+    if meta.len() > cap {
+        return Err(Fatal::new(
+            &input::TOO_LARGE,
+            format!(
+                "input {} is {} bytes; the cap is {cap}",
+                path.display(),
+                meta.len()
+            ),
+        ));
+    }
+    // Room for one byte more than the size, so the read that finds the end needs no second
+    // buffer; read through `take`, which gives no size hint (`File`'s own `read_to_end` asks
+    // the kernel for the size and position again).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    file.take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Fatal::new(
+            &input::NOT_UTF8,
+            format!(
+                "input {} is not UTF-8 (byte {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     if text.len() as u64 > MAX_INPUT_BYTES && !looks_like_har(&text) {
         return Err(Fatal::new(
             &input::TOO_LARGE,
@@ -389,7 +543,7 @@ fn read_input(path: &Path) -> Result<(String, String), Fatal> {
             ),
         ));
     }
-    Ok((path.display().to_string(), text))
+    Ok(Some(text))
 }
 
 /// A browser capture: a JSON object whose first member is `log`.
@@ -852,10 +1006,7 @@ fn check_message(
         Content::Jwt(j) => {
             let checked = oidc::check_token(&j.token, &plan.oidc, ctx.clock, plan.skew);
             let vendor = checked.vendor();
-            summary = checked.summary();
-            if !plan.jwks_problems.is_empty() {
-                summary.insert("jwks_problems".into(), json!(plan.jwks_problems));
-            }
+            summary = token_summary(plan, &checked);
             (in_file(checked.findings, file), summary, vendor)
         }
         Content::Json(_) => match scim::check_payload(&m.source.text, &plan.scim) {

@@ -76,6 +76,18 @@ pub fn looks_compact(text: &str) -> Option<TokenKind> {
     })
 }
 
+/// Is this text a compact token as the decoder takes one: three or five segments of the
+/// base64url alphabet, the first (the header) not empty?
+pub fn is_compact_shaped(text: &str) -> bool {
+    let segments = split(text);
+    matches!(segments.spans.len(), 3 | 5)
+        && !segments.get(0).is_empty()
+        && segments
+            .spans
+            .iter()
+            .all(|s| segment_text(text, *s).bytes().all(is_b64url_byte))
+}
+
 /// The text of a segment.
 pub fn segment_text(text: &str, span: Span) -> &str {
     text.get(span.start..span.end).unwrap_or("")

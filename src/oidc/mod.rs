@@ -437,21 +437,22 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         }
     }
 
-    if let Some(c) = check.claims.clone() {
+    if let Some(c) = check.claims.as_ref() {
         let now = match clock {
             Clock::Fixed(t) => Some(t),
-            Clock::IssueInstant => issued_at(&c),
+            Clock::IssueInstant => issued_at(c),
         };
-        check.evaluated_at = now;
         let ctx = claims::ClaimContext {
-            claims: &c,
+            claims: c,
             span: p_span,
             exp,
             now,
             skew,
             alg: alg.as_deref(),
         };
-        check.findings.extend(claims::check(&ctx));
+        let found = claims::check(&ctx);
+        check.evaluated_at = now;
+        check.findings.extend(found);
     }
     check
 }
@@ -459,13 +460,31 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
 /// Header checks: alg (none, allow-list), key injection members, crit. Returns the alg when
 /// it is one ssolint can verify.
 fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Option<String> {
-    let header = check.header.clone()?;
+    let header = check.header.take()?;
+    let alg = header_findings(
+        &header,
+        &mut check.findings,
+        allowed,
+        &check.allowed_source,
+        span,
+    );
+    check.header = Some(header);
+    alg
+}
+
+fn header_findings(
+    header: &Map<String, Value>,
+    findings: &mut Vec<Finding>,
+    allowed: &[String],
+    allowed_source: &AllowSource,
+    span: Span,
+) -> Option<String> {
     let injected: Vec<&str> = ["jku", "x5u", "jwk", "x5c"]
         .into_iter()
         .filter(|m| header.contains_key(*m))
         .collect();
     if !injected.is_empty() {
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::HEADER_KEY_INJECTION,
                 format!(
@@ -491,7 +510,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
                 .join(", "),
             None => crit.to_string(),
         };
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::CRIT_UNSUPPORTED,
                 format!("the header marks [{names}] as critical; ssolint understands no critical header parameter, so RFC 7515 §4.1.11 requires rejecting the token"),
@@ -504,7 +523,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
     let alg = match header.get("alg") {
         Some(Value::String(a)) => a.clone(),
         Some(other) => {
-            check.findings.push(
+            findings.push(
                 Finding::new(
                     &rules::TOKEN_MALFORMED,
                     "the header's `alg` is not a string",
@@ -516,7 +535,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
             return None;
         }
         None => {
-            check.findings.push(
+            findings.push(
                 Finding::new(
                     &rules::TOKEN_MALFORMED,
                     "the header has no `alg` (RFC 7515 §4.1.1: required)",
@@ -528,7 +547,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
         }
     };
     if alg.eq_ignore_ascii_case("none") {
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::ALG_NONE,
                 format!("the header says alg {alg:?}: an unsigned token, which anyone can write; it is never accepted"),
@@ -555,13 +574,13 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
             why =
                 format!(" (algorithm names are case-sensitive: {close} is allowed, {alg} is not)");
         }
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::ALG_NOT_ALLOWED,
                 format!(
                     "the header says alg {alg}, which {} {}{why}; the algorithm is taken from the configuration, never from the token",
                     if supported { "is not in" } else { "is refused whatever" },
-                    check.allowed_source.describe()
+                    allowed_source.describe()
                 ),
             )
             .at(0, span)
@@ -664,12 +683,17 @@ fn check_signature(
     };
     let kid = check.header_str("kid").map(str::to_string);
     let selection = select_keys(jwks, alg, kid.as_deref());
-    let explain = selection
-        .iter()
-        .map(|c| format!("key #{}: {}", c.index, c.reason))
-        .collect::<Vec<_>>()
-        .join("; ");
     let candidates: Vec<&KeyCandidate> = selection.iter().filter(|c| c.candidate).collect();
+    // Only the findings for no candidate or several quote every key's reason.
+    let explain = if candidates.len() == 1 {
+        String::new()
+    } else {
+        selection
+            .iter()
+            .map(|c| format!("key #{}: {}", c.index, c.reason))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let is_hmac = verify::family(alg) == Some(verify::Family::Hmac);
     if candidates.is_empty() {
         let kid_known = kid
