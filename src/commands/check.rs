@@ -76,19 +76,21 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         if let [Err(unusable)] = lines.as_slice() {
             return Err(unusable.1.clone());
         }
-        let size = lines.iter().flatten().map(|(line, _)| line.len()).sum();
-        let mut text = String::with_capacity(size);
-        let mut code = 0;
-        for line in lines {
-            let (line, line_code) = line.unwrap_or_else(|u| {
-                let r = fatal_report(ctx, &u.0, &u.1);
-                (report::render(&r, ctx), r.exit_code(ctx.fail_on))
-            });
-            text.push_str(&line);
-            code = code.max(line_code);
+        // Errors go to stderr in input order before any line is written.
+        let lines: Vec<(String, i32)> = lines
+            .into_iter()
+            .map(|line| {
+                line.unwrap_or_else(|u| {
+                    let r = fatal_report(ctx, &u.0, &u.1);
+                    (report::render(&r, ctx), r.exit_code(ctx.fail_on))
+                })
+            })
+            .collect();
+        // Each line is a whole report; they are written in order, not copied into one text.
+        for (line, _) in &lines {
+            super::emit(out, line)?;
         }
-        super::emit(out, &text)?;
-        return Ok(code);
+        return Ok(lines.iter().map(|(_, code)| *code).max().unwrap_or(0));
     }
     let results = batch.check_all(&inputs, |r| r);
     // A single unusable input ends the run with its one-line error (and, for machine
@@ -189,6 +191,18 @@ fn check_text(
         }
         return vec![Ok(r)];
     }
+    check_decoded(ctx, plan, config, today, label, text)
+}
+
+/// [`check_text`] through the decoder, for every kind of input.
+fn check_decoded(
+    ctx: &Ctx,
+    plan: &Plan,
+    config: Option<&LoadedConfig>,
+    today: DateTime<Utc>,
+    label: &str,
+    text: &str,
+) -> Vec<Result<Report, Unusable>> {
     match decode_all(label, text) {
         Ok(decoded) => decoded
             .into_iter()
@@ -1223,5 +1237,75 @@ fn redact(r: &mut Report, decoded: &Input) {
             l.message = redactor.text(&l.message);
         }
         f.hint = f.hint.as_deref().map(|h| redactor.text(h));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oidc")
+    }
+
+    fn rendered(results: &[Result<Report, Unusable>], ctx: &Ctx) -> Vec<String> {
+        results
+            .iter()
+            .map(|r| match r {
+                Ok(r) => report::render(r, ctx),
+                Err(u) => format!("unusable {}: {}", u.0, u.1),
+            })
+            .collect()
+    }
+
+    /// Every token text the shortcut takes gives the report the decoder's path gives.
+    #[test]
+    fn a_bare_token_reports_as_through_the_decoder() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let args = CheckArgs {
+            jwks: Some(fixtures().join("jwks.json")),
+            issuer: Some("https://idp.example.test".into()),
+            audience: Some("chatgpt-enterprise".into()),
+            nonce: Some("n-0S6_WzA2Mj".into()),
+            ..CheckArgs::default()
+        };
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(fixtures().join("tokens")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let t = text.trim().to_string();
+            let (header, rest) = t.split_once('.').unwrap_or((&t, ""));
+            texts.push(format!("  {t}\n\n"));
+            texts.push(format!("\u{feff}{t}"));
+            texts.push(format!("{header}x.{rest}"));
+            texts.push(format!("eyJhbGciOiJSUzI1NiIsImFsZyI6Im5vbmUifQ.{rest}"));
+            texts.push(format!("{header}.a.b.c.d"));
+            texts.push(text);
+        }
+        let mut taken = 0;
+        for format in [Format::Json, Format::Human, Format::Jsonl] {
+            let mut ctx = Ctx::for_tests(now);
+            ctx.format = format;
+            let plan = plan(&ctx, &args, None).unwrap();
+            for text in &texts {
+                let general = check_decoded(&ctx, &plan, None, now, "t.jwt", text);
+                let Some(short) = bare_token(&ctx, &plan, "t.jwt", text) else {
+                    continue;
+                };
+                taken += 1;
+                assert_eq!(
+                    rendered(&[Ok(short)], &ctx),
+                    rendered(&general, &ctx),
+                    "{text}"
+                );
+            }
+            ctx.redact = true;
+            assert!(texts
+                .iter()
+                .all(|t| bare_token(&ctx, &plan, "t", t).is_none()));
+        }
+        // Per format: at least each token as given and padded, and its JWE-shaped variant.
+        assert!(taken > texts.len(), "the shortcut took {taken} texts");
     }
 }

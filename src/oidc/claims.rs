@@ -500,13 +500,16 @@ fn check_identity_claim(ctx: &ClaimContext, out: &mut Vec<Finding>) {
     }
     // Entra's `email` claim is a mutable, unverified directory attribute (the nOAuth class)
     // unless the token says the domain owner verified it (`xms_edov`).
-    let iss = ctx.str_claim("iss").unwrap_or("");
-    let entra = super::vendor_of_issuer(iss) == Some(crate::rules::Vendor::Entra);
+    let entra = || {
+        let iss = ctx.str_claim("iss").unwrap_or("");
+        super::vendor_of_issuer(iss) == Some(crate::rules::Vendor::Entra)
+    };
     let edov = matches!(ctx.claims.get("xms_edov"), Some(Value::Bool(true)))
         || ctx
             .str_claim("xms_edov")
             .is_some_and(|s| s.eq_ignore_ascii_case("true") || s == "1");
-    if claim == "email" && entra && !edov && ctx.claims.get("email_verified").is_none() {
+    // The issuer is parsed last, only when the rest holds.
+    if claim == "email" && !edov && ctx.claims.get("email_verified").is_none() && entra() {
         out.push(
             ctx.finding(&rules::IDENTITY_BY_EMAIL, "email", "accounts are matched by Entra's `email` claim, which any tenant administrator can set to any address without verification (the nOAuth class); the token carries no `xms_edov` saying the domain owner verified it")
                 .expected("the xms_edov optional claim (true), or matching by iss + sub")

@@ -40,20 +40,32 @@ impl Segments {
 
 /// Split on `.`, keeping each segment's span (empty segments are kept: `a..c` has three).
 pub fn split(text: &str) -> Segments {
-    let mut spans = Vec::new();
+    let mut spans = Vec::with_capacity(5);
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'.' {
-            spans.push(Span::new(start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'.', text.as_bytes()) {
+        spans.push(Span::new(start, i));
+        start = i + 1;
     }
     spans.push(Span::new(start, text.len()));
     Segments { spans }
 }
 
+/// The base64url alphabet as a table: one load per byte of a token, which is read several
+/// times (shape, then each segment's decoding).
+#[allow(clippy::indexing_slicing)] // b < 256, the table's length, by the loop's condition
+const B64URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
+
 fn is_b64url_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    B64URL.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// Does this text have the shape of a compact token: at least one `.` (or a lone JOSE
