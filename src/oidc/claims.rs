@@ -122,7 +122,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
     let exp = time_claim(ctx, "exp", out);
     let nbf = time_claim(ctx, "nbf", out);
     let iat = time_claim(ctx, "iat", out);
-    let skew_words = human_duration(ctx.skew);
+    // In words only for the findings that quote it.
+    let skew_words = || human_duration(ctx.skew);
     if !ctx.claims.contains_key("exp") {
         out.push(
             ctx.finding(&rules::EXP_MISSING, "exp", "the token has no `exp`: an ID token must say when it expires (OIDC Core §2), or it is valid forever")
@@ -154,7 +155,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                         fmt_time(exp),
                         human_duration(now - exp),
                         fmt_time(now),
-                        human_duration(beyond)
+                        human_duration(beyond),
+                        skew_words = skew_words()
                     ),
                 )
                 .expected(format!("exp after {}", fmt_time(now - ctx.skew)))
@@ -172,7 +174,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                         "the token is not valid before {} ({} after {}, more than the allowed skew of {skew_words}): the IdP's clock is probably ahead",
                         fmt_time(nbf),
                         human_duration(nbf - now),
-                        fmt_time(now)
+                        fmt_time(now),
+                        skew_words = skew_words()
                     ),
                 )
                 .expected(format!("nbf at or before {}", fmt_time(now + ctx.skew)))
@@ -190,7 +193,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                         "the token says it was issued at {}, {} in the future of {} (skew {skew_words}): one of the two clocks is wrong",
                         fmt_time(iat),
                         human_duration(iat - now),
-                        fmt_time(now)
+                        fmt_time(now),
+                        skew_words = skew_words()
                     ),
                 )
                 .expected(format!("iat at or before {}", fmt_time(now + ctx.skew)))

@@ -107,11 +107,13 @@ pub fn segment_text(text: &str, span: Span) -> &str {
 
 /// Decode one segment with strict base64url; the error says what was wrong and where.
 pub fn b64url_strict(segment: &str) -> Result<Vec<u8>, String> {
-    // The usual case, one pass; the scans below only name what is wrong.
-    if !segment.bytes().all(is_b64url_byte) {
+    // The usual case, one pass: the decoder takes only the alphabet without padding, so a
+    // segment it accepts has no other byte. The scans below only name what is wrong.
+    let decoded = URL_SAFE_NO_PAD.decode(segment);
+    if decoded.is_err() && !segment.bytes().all(is_b64url_byte) {
         return Err(b64url_refusal(segment));
     }
-    URL_SAFE_NO_PAD.decode(segment).map_err(|e| match e {
+    decoded.map_err(|e| match e {
         base64::DecodeError::InvalidLastSymbol(_, _) => {
             "non-canonical base64url: the last character carries bits that must be zero".into()
         }
@@ -185,6 +187,21 @@ mod tests {
         // "QQ" is canonical for "A"; "QR" has a non-zero trailing bit.
         assert_eq!(b64url_strict("QQ").unwrap(), b"A");
         assert!(b64url_strict("QR").unwrap_err().contains("non-canonical"));
+    }
+
+    proptest::proptest! {
+        /// Decoding first and scanning only on failure answers as scanning first does.
+        #[test]
+        fn strict_base64url_answers_as_scan_then_decode(
+            segment in "[A-Za-z0-9_+/= \\-\u{e9}]{0,12}"
+        ) {
+            let scan_first = if segment.bytes().all(is_b64url_byte) {
+                b64url_strict(&segment)
+            } else {
+                Err(b64url_refusal(&segment))
+            };
+            proptest::prop_assert_eq!(b64url_strict(&segment), scan_first);
+        }
     }
 
     #[test]

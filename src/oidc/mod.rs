@@ -171,37 +171,47 @@ impl TokenCheck {
     }
 
     /// Facts for the report's `summary`: algorithm, allow-list, key selection, signature.
+    /// Built value by value (a batch makes one per token), not through `json!`'s serialiser.
     pub fn summary(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert(
-            "token".into(),
-            json!({
-                "alg": self.header_str("alg"),
-                "kid": self.header_str("kid"),
-                "typ": self.header_str("typ"),
-                "bytes": self.segments.spans.last().map(|s| s.end).unwrap_or(0),
-            }),
-        );
-        m.insert("allowed_algorithms".into(), json!(self.allowed_algorithms));
-        m.insert(
-            "allowed_algorithms_source".into(),
-            json!(self.allowed_source.describe()),
-        );
-        let keys: Vec<Value> = self
+        let text = |s: &str| Value::String(s.to_string());
+        let maybe = |s: Option<&str>| s.map_or(Value::Null, text);
+        let mut token = Map::new();
+        token.insert("alg".into(), maybe(self.header_str("alg")));
+        token.insert("kid".into(), maybe(self.header_str("kid")));
+        token.insert("typ".into(), maybe(self.header_str("typ")));
+        let bytes = self.segments.spans.last().map(|s| s.end).unwrap_or(0);
+        token.insert("bytes".into(), Value::from(bytes));
+        let keys = self
             .key_selection
             .iter()
             .map(|k| {
-                json!({"key": k.index, "kid": k.kid, "kty": k.kty,
-                       "candidate": k.candidate, "reason": k.reason})
+                let mut key = Map::new();
+                key.insert("key".into(), Value::from(k.index));
+                key.insert("kid".into(), maybe(k.kid.as_deref()));
+                key.insert("kty".into(), text(&k.kty));
+                key.insert("candidate".into(), Value::Bool(k.candidate));
+                key.insert("reason".into(), text(&k.reason));
+                Value::Object(key)
             })
             .collect();
+        let mut m = Map::new();
+        m.insert("token".into(), Value::Object(token));
+        m.insert(
+            "allowed_algorithms".into(),
+            Value::Array(self.allowed_algorithms.iter().map(|a| text(a)).collect()),
+        );
+        m.insert(
+            "allowed_algorithms_source".into(),
+            text(self.allowed_source.describe()),
+        );
         m.insert("key_selection".into(), Value::Array(keys));
-        m.insert("signature".into(), json!(self.signature.describe()));
+        m.insert("signature".into(), Value::String(self.signature.describe()));
         m.insert(
             "evaluated_at".into(),
-            json!(self.evaluated_at.map(|t| t.to_rfc3339())),
+            self.evaluated_at
+                .map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
         );
-        m.insert("skew_seconds".into(), json!(self.skew.num_seconds()));
+        m.insert("skew_seconds".into(), Value::from(self.skew.num_seconds()));
         m
     }
 }
@@ -338,7 +348,7 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         findings: Vec::new(),
         key_selection: Vec::new(),
         signature: SignatureOutcome::NotChecked("the token could not be decoded".into()),
-        allowed_algorithms: allowed.clone(),
+        allowed_algorithms: allowed,
         allowed_source,
         evaluated_at: None,
         skew,
@@ -411,14 +421,14 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         }
     };
 
-    let alg = check_header(&mut check, &allowed, h_span);
+    let alg = check_header(&mut check, h_span);
     match (&alg, &signature) {
         (Some(alg), Some(sig)) => {
             let signing_input = text.get(..p_span.end).unwrap_or("").as_bytes();
             check_signature(&mut check, exp, alg, signing_input, sig, h_span);
             // Key selection still runs for a refused algorithm (it explains algorithm
             // confusion), but nothing signed with it may read as verified.
-            if !allowed.contains(alg) {
+            if !check.allowed_algorithms.contains(alg) {
                 if let SignatureOutcome::Verified { .. } = check.signature {
                     check.signature = SignatureOutcome::NotChecked(format!(
                         "the signature would verify, but alg {alg} is not allowed, so it is not accepted"
@@ -459,12 +469,12 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
 
 /// Header checks: alg (none, allow-list), key injection members, crit. Returns the alg when
 /// it is one ssolint can verify.
-fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Option<String> {
+fn check_header(check: &mut TokenCheck, span: Span) -> Option<String> {
     let header = check.header.take()?;
     let alg = header_findings(
         &header,
         &mut check.findings,
-        allowed,
+        &check.allowed_algorithms,
         &check.allowed_source,
         span,
     );
