@@ -150,8 +150,13 @@ impl Batch<'_> {
                 Err(fatal) => Round::Done(vec![Err(Box::new((label, fatal)))]),
             }
         };
+        // A lone input (the usual single check) needs no workers, nor the count of cores.
+        let rounds = match paths {
+            [one] => vec![work(one)],
+            _ => crate::parallel::map_ordered(paths, work),
+        };
         let mut results = Vec::with_capacity(paths.len());
-        for (path, round) in paths.iter().zip(crate::parallel::map_ordered(paths, work)) {
+        for (path, round) in paths.iter().zip(rounds) {
             match round {
                 Round::Done(checked) => results.extend(checked),
                 Round::Directory => match directory_files(path, self.config) {
@@ -451,12 +456,16 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
 }
 
 fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    let cannot = |e: std::io::Error| {
         Fatal::new(
             &input::UNDECODABLE,
             format!("cannot read {what} {}: {e}", path.display()),
         )
-    })?;
+    };
+    // The size from the open file: `metadata` on the path and then `fs::read` would look the
+    // path up twice and ask for the size again.
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
     if meta.len() > cap {
         return Err(Fatal::new(
             &input::TOO_LARGE,
@@ -467,12 +476,10 @@ fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> 
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read {what} {}: {e}", path.display()),
-        )
-    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    file.take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         Fatal::new(
             &input::NOT_UTF8,
