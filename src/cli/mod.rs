@@ -85,7 +85,10 @@ pub enum ColorChoice {
     Never,
 }
 
+// Deferred: a subcommand's arguments are built only when it is the one run (building every
+// subcommand's at start-up cost more than a one-token `check`).
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Detect the encoding of a message and show what it is, without a verdict.
     Decode(DecodeArgs),

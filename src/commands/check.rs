@@ -60,77 +60,123 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         }
         inputs.push(PathBuf::from("-"));
     }
-    // Suppression expiry dates are judged today (the edge may read the system clock).
-    let today = ctx.clock.now_or(plan.wall_clock);
-    let inputs = expand_inputs(&inputs, config.as_ref());
-    // Inputs are independent: a batch is read, checked and (JSON Lines) rendered on every
-    // core, reported in input order.
-    let jsonl = ctx.format == Format::Jsonl;
-    let results: Vec<Result<Checked, Box<(String, Fatal)>>> =
-        crate::parallel::map_ordered(&inputs, |(label, pending): &(String, Pending)| {
-            let read;
-            let text = match pending {
-                Pending::Read(text) => text,
-                Pending::File(path) => {
-                    read = read_input(path).map(|(_, text)| text);
-                    &read
-                }
-            };
-            check_text(ctx, &plan, config.as_ref(), today, label, text)
-                .into_iter()
-                .map(|r| r.map(|report| Checked::new(report, ctx, jsonl)))
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+    let batch = Batch {
+        ctx,
+        plan: &plan,
+        config: config.as_ref(),
+        // Suppression expiry dates are judged today (the edge may read the system clock).
+        today: ctx.clock.now_or(plan.wall_clock),
+    };
+    if ctx.format == Format::Jsonl {
+        // Each line is rendered where its input was checked and the report dropped there,
+        // so a batch never holds every report at once.
+        let lines = batch.check_all(&inputs, |r| {
+            (report::render(&r, ctx), r.exit_code(ctx.fail_on))
+        });
+        if let [Err(unusable)] = lines.as_slice() {
+            return Err(unusable.1.clone());
+        }
+        // Errors go to stderr in input order before any line is written.
+        let lines: Vec<(String, i32)> = lines
+            .into_iter()
+            .map(|line| {
+                line.unwrap_or_else(|u| {
+                    let r = fatal_report(ctx, &u.0, &u.1);
+                    (report::render(&r, ctx), r.exit_code(ctx.fail_on))
+                })
+            })
+            .collect();
+        // Each line is a whole report; they are written in order, not copied into one text.
+        for (line, _) in &lines {
+            super::emit(out, line)?;
+        }
+        return Ok(lines.iter().map(|(_, code)| *code).max().unwrap_or(0));
+    }
+    let results = batch.check_all(&inputs, |r| r);
     // A single unusable input ends the run with its one-line error (and, for machine
     // formats, its error report); in a batch the others are still reported.
     if let [Err(unusable)] = results.as_slice() {
         return Err(unusable.1.clone());
     }
-    let checked: Vec<Checked> = results
+    let reports: Vec<Report> = results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|u| Checked::new(fatal_report(ctx, &u.0, &u.1), ctx, jsonl)))
+        .map(|r| r.unwrap_or_else(|u| fatal_report(ctx, &u.0, &u.1)))
         .collect();
-    let code = checked.iter().map(|c| c.code).max().unwrap_or(0);
-    let mut lines = String::new();
-    let mut reports = Vec::new();
-    for c in checked {
-        match c.output {
-            Output::Line(line) => lines.push_str(&line),
-            Output::Report(r) => reports.push(r),
-        }
-    }
-    if jsonl {
-        super::emit(out, &lines)?;
-    } else {
-        super::emit(out, &report::render_many(&reports, ctx))?;
-    }
+    let code = reports
+        .iter()
+        .map(|r| r.exit_code(ctx.fail_on))
+        .max()
+        .unwrap_or(0);
+    super::emit(out, &report::render_many(&reports, ctx))?;
     Ok(code)
 }
 
-/// One report's exit code, and the report, or for JSON Lines its line already rendered (by
-/// the worker that checked it, while the report is at hand).
-struct Checked {
-    code: i32,
-    output: Output,
+/// An input that could not be used: its label and the error.
+type Unusable = Box<(String, Fatal)>;
+
+/// What one run's inputs are checked against.
+struct Batch<'a> {
+    ctx: &'a Ctx,
+    plan: &'a Plan,
+    config: Option<&'a LoadedConfig>,
+    today: DateTime<Utc>,
 }
 
-enum Output {
-    Report(Report),
-    Line(String),
+/// One path after its first round: its inputs checked, or a directory to expand.
+enum Round<R> {
+    Done(Vec<Result<R, Unusable>>),
+    Directory,
 }
 
-impl Checked {
-    fn new(report: Report, ctx: &Ctx, jsonl: bool) -> Checked {
-        let code = report.exit_code(ctx.fail_on);
-        let output = if jsonl {
-            Output::Line(report::json::render_line(&report))
-        } else {
-            Output::Report(report)
+impl Batch<'_> {
+    /// Every input read and checked on every core, each report passed through `finish` where
+    /// it was made; results in input order. A directory is recognised when its path is
+    /// opened, and its files (sorted, but the workspace's own) are checked in its place.
+    fn check_all<R, F>(&self, paths: &[PathBuf], finish: F) -> Vec<Result<R, Unusable>>
+    where
+        R: Send,
+        F: Fn(Report) -> R + Sync,
+    {
+        let work = |path: &PathBuf| {
+            let label = label_of(path);
+            match read_input(path) {
+                Ok(Some(text)) => Round::Done(
+                    self.check_text(&label, &text)
+                        .into_iter()
+                        .map(|r| r.map(&finish))
+                        .collect(),
+                ),
+                Ok(None) => Round::Directory,
+                Err(fatal) => Round::Done(vec![Err(Box::new((label, fatal)))]),
+            }
         };
-        Checked { code, output }
+        // A lone input (the usual single check) needs no workers, nor the count of cores.
+        let rounds = match paths {
+            [one] => vec![work(one)],
+            _ => crate::parallel::map_ordered(paths, work),
+        };
+        let mut results = Vec::with_capacity(paths.len());
+        for (path, round) in paths.iter().zip(rounds) {
+            match round {
+                Round::Done(checked) => results.extend(checked),
+                Round::Directory => match directory_files(path, self.config) {
+                    Ok(files) => {
+                        for round in crate::parallel::map_ordered(&files, work) {
+                            // Only files are listed; one replaced by a directory since is skipped.
+                            if let Round::Done(checked) = round {
+                                results.extend(checked);
+                            }
+                        }
+                    }
+                    Err(unreadable) => results.push(Err(unreadable)),
+                },
+            }
+        }
+        results
+    }
+
+    fn check_text(&self, label: &str, text: &str) -> Vec<Result<Report, Unusable>> {
+        check_text(self.ctx, self.plan, self.config, self.today, label, text)
     }
 }
 
@@ -141,12 +187,27 @@ fn check_text(
     config: Option<&LoadedConfig>,
     today: DateTime<Utc>,
     label: &str,
-    text: &Result<String, Fatal>,
-) -> Vec<Result<Report, Box<(String, Fatal)>>> {
-    let text = match text {
-        Ok(t) => t,
-        Err(fatal) => return vec![Err(Box::new((label.to_string(), fatal.clone())))],
-    };
+    text: &str,
+) -> Vec<Result<Report, Unusable>> {
+    if let Some(mut r) = bare_token(ctx, plan, label, text) {
+        if let Some(loaded) = config {
+            config::apply_policy(&mut r, loaded, today);
+            r.sort();
+        }
+        return vec![Ok(r)];
+    }
+    check_decoded(ctx, plan, config, today, label, text)
+}
+
+/// [`check_text`] through the decoder, for every kind of input.
+fn check_decoded(
+    ctx: &Ctx,
+    plan: &Plan,
+    config: Option<&LoadedConfig>,
+    today: DateTime<Utc>,
+    label: &str,
+    text: &str,
+) -> Vec<Result<Report, Unusable>> {
     match decode_all(label, text) {
         Ok(decoded) => decoded
             .into_iter()
@@ -177,6 +238,49 @@ fn check_text(
     }
 }
 
+/// A bare compact token, the usual input of a batch, checked straight away: decoded once, by
+/// the OIDC checks, instead of first by the decoder and then again. The report is the one
+/// the decoder's path gives; None leaves the input to that path: a token whose header or
+/// claims cannot be read (the decoder decides what it is), and `--redact`, which rewrites
+/// the decoded input.
+fn bare_token(ctx: &Ctx, plan: &Plan, label: &str, text: &str) -> Option<Report> {
+    // A byte order mark is an encoding layer the report names.
+    if ctx.redact || text.starts_with('\u{feff}') {
+        return None;
+    }
+    let t = text.trim();
+    if !oidc::jose::is_compact_shaped(t) {
+        return None;
+    }
+    let checked = oidc::check_token(t, &plan.oidc, ctx.clock, plan.skew);
+    if checked.header.is_none()
+        || (checked.kind == oidc::TokenKind::Jws && checked.claims.is_none())
+    {
+        return None;
+    }
+    let mut r = Report::new(label);
+    r.input.kind = Some(checked.kind.input_kind().to_string());
+    r.add_file(SourceFile::new(label, t));
+    r.vendor = plan.vendor.or_else(|| checked.vendor());
+    r.summary = token_summary(plan, &checked);
+    r.findings = checked.findings;
+    r.evaluated = crate::rules::oidc::RULES.to_vec();
+    r.sort();
+    Some(r)
+}
+
+/// A token's summary: what its check found out, and the JWKS keys that could not be read.
+fn token_summary(
+    plan: &Plan,
+    checked: &oidc::TokenCheck,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut summary = checked.summary();
+    if !plan.jwks_problems.is_empty() {
+        summary.insert("jwks_problems".into(), json!(plan.jwks_problems));
+    }
+    summary
+}
+
 fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
     if !ctx.quiet {
         eprintln!("{fatal}");
@@ -184,64 +288,35 @@ fn fatal_report(ctx: &Ctx, label: &str, fatal: &Fatal) -> Report {
     Report::from_fatal(label, fatal)
 }
 
-/// An input of the run: its text when read up front (stdin, an unreadable directory), or the
-/// file a worker reads.
-enum Pending {
-    Read(Result<String, Fatal>),
-    File(PathBuf),
-}
-
-/// Each input path as (label, input): a directory gives every file in it, sorted, but the
-/// workspace's own files.
-fn expand_inputs(paths: &[PathBuf], config: Option<&LoadedConfig>) -> Vec<(String, Pending)> {
-    let mut out = Vec::new();
-    let mut referenced = None;
-    for p in paths {
-        if p.is_dir() {
-            let referenced = referenced.get_or_insert_with(|| referenced_files(config));
-            let mut files: Vec<PathBuf> = match std::fs::read_dir(p) {
-                Ok(rd) => rd
-                    .filter_map(Result::ok)
-                    .filter(is_file)
-                    .map(|e| e.path())
-                    .filter(|p| !is_workspace_file(p, referenced))
-                    .collect(),
-                Err(e) => {
-                    let label = p.display().to_string();
-                    let fatal = Fatal::new(
-                        &input::UNDECODABLE,
-                        format!("cannot read directory {label}: {e}"),
-                    );
-                    out.push((label, Pending::Read(Err(fatal))));
-                    continue;
-                }
-            };
-            files.sort();
-            out.extend(files.into_iter().map(labelled));
-        } else {
-            out.push(labelled(p.clone()));
+/// The files of a directory input, sorted, but the workspace's own files.
+fn directory_files(dir: &Path, config: Option<&LoadedConfig>) -> Result<Vec<PathBuf>, Unusable> {
+    let referenced = referenced_files(config);
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .filter(is_file)
+            .map(|e| e.path())
+            .filter(|p| !is_workspace_file(p, &referenced))
+            .collect(),
+        Err(e) => {
+            let label = dir.display().to_string();
+            let fatal = Fatal::new(
+                &input::UNDECODABLE,
+                format!("cannot read directory {label}: {e}"),
+            );
+            return Err(Box::new((label, fatal)));
         }
-    }
-    out
+    };
+    files.sort();
+    Ok(files)
 }
 
-/// `Path::is_file` of a directory entry, from the type the listing gives (no stat) unless
-/// the entry is a symbolic link, which `is_file` follows.
-fn is_file(entry: &std::fs::DirEntry) -> bool {
-    match entry.file_type() {
-        Ok(t) if t.is_symlink() => entry.path().is_file(),
-        Ok(t) => t.is_file(),
-        Err(_) => entry.path().is_file(),
-    }
-}
-
-fn labelled(p: PathBuf) -> (String, Pending) {
+fn label_of(p: &Path) -> String {
     if p == Path::new("-") {
-        // Read here, once, in input order: stdin cannot be shared out.
-        let text = read_input(&p).map(|(_, text)| text);
-        return ("-".to_string(), Pending::Read(text));
+        "-".to_string()
+    } else {
+        p.display().to_string()
     }
-    (p.display().to_string(), Pending::File(p))
 }
 
 /// Texts the decoder refuses but the OIDC and SCIM checks explain better: a token with
@@ -344,8 +419,25 @@ fn load_config(args: &CheckArgs) -> Result<Option<LoadedConfig>, Fatal> {
     Ok(None)
 }
 
+/// Files of a directory input that are not messages: configuration files and the files the
+/// configuration refers to (IdP metadata, certificates, JWKS, the directory).
+fn is_workspace_file(path: &Path, referenced: &[PathBuf]) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if matches!(
+        name,
+        "ssolint.toml" | "ssolint.yaml" | "ssolint.yml" | "ssolint.json"
+    ) {
+        return true;
+    }
+    !referenced.is_empty()
+        && std::fs::canonicalize(path).is_ok_and(|this| referenced.contains(&this))
+}
+
 /// The files the configuration names (metadata, certificates, JWKS, discovery, directory),
-/// resolved to canonical paths once per run, not once per file of a directory.
+/// resolved to canonical paths once per directory, not once per file of it.
 fn referenced_files(config: Option<&LoadedConfig>) -> Vec<PathBuf> {
     let Some(c) = config else {
         return Vec::new();
@@ -366,21 +458,14 @@ fn referenced_files(config: Option<&LoadedConfig>) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Files of a directory input that are not messages: configuration files and the files the
-/// configuration refers to (IdP metadata, certificates, JWKS, the directory).
-fn is_workspace_file(path: &Path, referenced: &[PathBuf]) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    if matches!(
-        name,
-        "ssolint.toml" | "ssolint.yaml" | "ssolint.yml" | "ssolint.json"
-    ) {
-        return true;
+/// `Path::is_file` of a directory entry, from the type the listing gives (no stat) unless
+/// the entry is a symbolic link, which `is_file` follows.
+fn is_file(entry: &std::fs::DirEntry) -> bool {
+    match entry.file_type() {
+        Ok(t) if t.is_symlink() => entry.path().is_file(),
+        Ok(t) => t.is_file(),
+        Err(_) => entry.path().is_file(),
     }
-    !referenced.is_empty()
-        && std::fs::canonicalize(path).is_ok_and(|this| referenced.contains(&this))
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
@@ -388,15 +473,16 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
 }
 
 fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> {
-    let unreadable = |e: std::io::Error| {
+    let cannot = |e: std::io::Error| {
         Fatal::new(
             &input::UNDECODABLE,
             format!("cannot read {what} {}: {e}", path.display()),
         )
     };
-    // One open and one fstat: a batch reads hundreds of files.
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let meta = file.metadata().map_err(unreadable)?;
+    // The size from the open file: `metadata` on the path and then `fs::read` would look the
+    // path up twice and ask for the size again.
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
     if meta.len() > cap {
         return Err(Fatal::new(
             &input::TOO_LARGE,
@@ -408,11 +494,9 @@ fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> 
         ));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-    // Through `Take`: `File::read_to_end` would fstat the file again to size the buffer.
-    (&file)
-        .take(u64::MAX)
+    file.take(u64::MAX)
         .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+        .map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         Fatal::new(
             &input::NOT_UTF8,
@@ -425,7 +509,9 @@ fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> 
     })
 }
 
-fn read_input(path: &Path) -> Result<(String, String), Fatal> {
+/// An input's text; None for a directory. A file is opened once and its size read from the
+/// open file (a path-based `metadata` first would look the path up twice).
+fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
     if path == Path::new("-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -444,9 +530,47 @@ fn read_input(path: &Path) -> Result<(String, String), Fatal> {
                 format!("stdin is not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
             )
         })?;
-        return Ok(("-".into(), text));
+        return Ok(Some(text));
     }
-    let text = read_file_capped(path, "input", decoding::MAX_INPUT)?;
+    let cannot = |e: std::io::Error| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read input {}: {e}", path.display()),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Ok(None);
+    }
+    let cap = decoding::MAX_INPUT;
+    if meta.len() > cap {
+        return Err(Fatal::new(
+            &input::TOO_LARGE,
+            format!(
+                "input {} is {} bytes; the cap is {cap}",
+                path.display(),
+                meta.len()
+            ),
+        ));
+    }
+    // Room for one byte more than the size, so the read that finds the end needs no second
+    // buffer; read through `take`, which gives no size hint (`File`'s own `read_to_end` asks
+    // the kernel for the size and position again).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+    file.take(u64::MAX)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Fatal::new(
+            &input::NOT_UTF8,
+            format!(
+                "input {} is not UTF-8 (byte {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })?;
     if text.len() as u64 > MAX_INPUT_BYTES && !looks_like_har(&text) {
         return Err(Fatal::new(
             &input::TOO_LARGE,
@@ -457,7 +581,7 @@ fn read_input(path: &Path) -> Result<(String, String), Fatal> {
             ),
         ));
     }
-    Ok((path.display().to_string(), text))
+    Ok(Some(text))
 }
 
 /// A browser capture: a JSON object whose first member is `log`.
@@ -805,7 +929,7 @@ pub fn check_input(ctx: &Ctx, plan: &Plan, decoded: &Input) -> Report {
     if ctx.redact {
         redact(&mut r, decoded);
     }
-    if ctx.format == Format::Human {
+    if ctx.format == crate::cli::Format::Human {
         reflow_long_lines(&mut r);
     }
     r.sort();
@@ -920,10 +1044,7 @@ fn check_message(
         Content::Jwt(j) => {
             let checked = oidc::check_token(&j.token, &plan.oidc, ctx.clock, plan.skew);
             let vendor = checked.vendor();
-            summary = checked.summary();
-            if !plan.jwks_problems.is_empty() {
-                summary.insert("jwks_problems".into(), json!(plan.jwks_problems));
-            }
+            summary = token_summary(plan, &checked);
             (in_file(checked.findings, file), summary, vendor)
         }
         Content::Json(_) => match scim::check_payload(&m.source.text, &plan.scim) {
@@ -1140,5 +1261,75 @@ fn redact(r: &mut Report, decoded: &Input) {
             l.message = redactor.text(&l.message);
         }
         f.hint = f.hint.as_deref().map(|h| redactor.text(h));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oidc")
+    }
+
+    fn rendered(results: &[Result<Report, Unusable>], ctx: &Ctx) -> Vec<String> {
+        results
+            .iter()
+            .map(|r| match r {
+                Ok(r) => report::render(r, ctx),
+                Err(u) => format!("unusable {}: {}", u.0, u.1),
+            })
+            .collect()
+    }
+
+    /// Every token text the shortcut takes gives the report the decoder's path gives.
+    #[test]
+    fn a_bare_token_reports_as_through_the_decoder() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let args = CheckArgs {
+            jwks: Some(fixtures().join("jwks.json")),
+            issuer: Some("https://idp.example.test".into()),
+            audience: Some("chatgpt-enterprise".into()),
+            nonce: Some("n-0S6_WzA2Mj".into()),
+            ..CheckArgs::default()
+        };
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(fixtures().join("tokens")).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let t = text.trim().to_string();
+            let (header, rest) = t.split_once('.').unwrap_or((&t, ""));
+            texts.push(format!("  {t}\n\n"));
+            texts.push(format!("\u{feff}{t}"));
+            texts.push(format!("{header}x.{rest}"));
+            texts.push(format!("eyJhbGciOiJSUzI1NiIsImFsZyI6Im5vbmUifQ.{rest}"));
+            texts.push(format!("{header}.a.b.c.d"));
+            texts.push(text);
+        }
+        let mut taken = 0;
+        for format in [Format::Json, Format::Human, Format::Jsonl] {
+            let mut ctx = Ctx::for_tests(now);
+            ctx.format = format;
+            let plan = plan(&ctx, &args, None).unwrap();
+            for text in &texts {
+                let general = check_decoded(&ctx, &plan, None, now, "t.jwt", text);
+                let Some(short) = bare_token(&ctx, &plan, "t.jwt", text) else {
+                    continue;
+                };
+                taken += 1;
+                assert_eq!(
+                    rendered(&[Ok(short)], &ctx),
+                    rendered(&general, &ctx),
+                    "{text}"
+                );
+            }
+            ctx.redact = true;
+            assert!(texts
+                .iter()
+                .all(|t| bare_token(&ctx, &plan, "t", t).is_none()));
+        }
+        // Per format: at least each token as given and padded, and its JWE-shaped variant.
+        assert!(taken > texts.len(), "the shortcut took {taken} texts");
     }
 }

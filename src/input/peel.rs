@@ -325,11 +325,6 @@ fn from_params(
     }))
 }
 
-fn is_base64url_segment(s: &str) -> bool {
-    s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 fn jwt_message(
     label: &str,
     t: &str,
@@ -337,14 +332,7 @@ fn jwt_message(
     binding: Option<Binding>,
     tried: &mut Vec<String>,
 ) -> Result<Option<Message>, Fatal> {
-    let segments = jose::split(t);
-    let shaped = matches!(segments.spans.len(), 3 | 5)
-        && !segments.get(0).is_empty()
-        && segments
-            .spans
-            .iter()
-            .all(|s| is_base64url_segment(jose::segment_text(t, *s)));
-    if !shaped {
+    if !jose::is_compact_shaped(t) {
         note(
             tried,
             layers,

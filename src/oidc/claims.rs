@@ -122,7 +122,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
     let exp = time_claim(ctx, "exp", out);
     let nbf = time_claim(ctx, "nbf", out);
     let iat = time_claim(ctx, "iat", out);
-    let skew_words = human_duration(ctx.skew);
+    // In words only for the findings that quote it.
+    let skew_words = || human_duration(ctx.skew);
     if !ctx.claims.contains_key("exp") {
         out.push(
             ctx.finding(&rules::EXP_MISSING, "exp", "the token has no `exp`: an ID token must say when it expires (OIDC Core §2), or it is valid forever")
@@ -154,7 +155,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                         fmt_time(exp),
                         human_duration(now - exp),
                         fmt_time(now),
-                        human_duration(beyond)
+                        human_duration(beyond),
+                        skew_words = skew_words()
                     ),
                 )
                 .expected(format!("exp after {}", fmt_time(now - ctx.skew)))
@@ -172,7 +174,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                         "the token is not valid before {} ({} after {}, more than the allowed skew of {skew_words}): the IdP's clock is probably ahead",
                         fmt_time(nbf),
                         human_duration(nbf - now),
-                        fmt_time(now)
+                        fmt_time(now),
+                        skew_words = skew_words()
                     ),
                 )
                 .expected(format!("nbf at or before {}", fmt_time(now + ctx.skew)))
@@ -190,7 +193,8 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                         "the token says it was issued at {}, {} in the future of {} (skew {skew_words}): one of the two clocks is wrong",
                         fmt_time(iat),
                         human_duration(iat - now),
-                        fmt_time(now)
+                        fmt_time(now),
+                        skew_words = skew_words()
                     ),
                 )
                 .expected(format!("iat at or before {}", fmt_time(now + ctx.skew)))
@@ -500,13 +504,16 @@ fn check_identity_claim(ctx: &ClaimContext, out: &mut Vec<Finding>) {
     }
     // Entra's `email` claim is a mutable, unverified directory attribute (the nOAuth class)
     // unless the token says the domain owner verified it (`xms_edov`).
-    let iss = ctx.str_claim("iss").unwrap_or("");
-    let entra = super::vendor_of_issuer(iss) == Some(crate::rules::Vendor::Entra);
+    let entra = || {
+        let iss = ctx.str_claim("iss").unwrap_or("");
+        super::vendor_of_issuer(iss) == Some(crate::rules::Vendor::Entra)
+    };
     let edov = matches!(ctx.claims.get("xms_edov"), Some(Value::Bool(true)))
         || ctx
             .str_claim("xms_edov")
             .is_some_and(|s| s.eq_ignore_ascii_case("true") || s == "1");
-    if claim == "email" && entra && !edov && ctx.claims.get("email_verified").is_none() {
+    // The issuer is parsed last, only when the rest holds.
+    if claim == "email" && !edov && ctx.claims.get("email_verified").is_none() && entra() {
         out.push(
             ctx.finding(&rules::IDENTITY_BY_EMAIL, "email", "accounts are matched by Entra's `email` claim, which any tenant administrator can set to any address without verification (the nOAuth class); the token carries no `xms_edov` saying the domain owner verified it")
                 .expected("the xms_edov optional claim (true), or matching by iss + sub")

@@ -40,20 +40,32 @@ impl Segments {
 
 /// Split on `.`, keeping each segment's span (empty segments are kept: `a..c` has three).
 pub fn split(text: &str) -> Segments {
-    let mut spans = Vec::new();
+    let mut spans = Vec::with_capacity(5);
     let mut start = 0;
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'.' {
-            spans.push(Span::new(start, i));
-            start = i + 1;
-        }
+    for i in memchr::memchr_iter(b'.', text.as_bytes()) {
+        spans.push(Span::new(start, i));
+        start = i + 1;
     }
     spans.push(Span::new(start, text.len()));
     Segments { spans }
 }
 
+/// The base64url alphabet as a table: one load per byte of a token, which is read several
+/// times (shape, then each segment's decoding).
+#[allow(clippy::indexing_slicing)] // b < 256, the table's length, by the loop's condition
+const B64URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
+
 fn is_b64url_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+    B64URL.get(usize::from(b)).copied().unwrap_or(false)
 }
 
 /// Does this text have the shape of a compact token: at least one `.` (or a lone JOSE
@@ -76,6 +88,18 @@ pub fn looks_compact(text: &str) -> Option<TokenKind> {
     })
 }
 
+/// Is this text a compact token as the decoder takes one: three or five segments of the
+/// base64url alphabet, the first (the header) not empty?
+pub fn is_compact_shaped(text: &str) -> bool {
+    let segments = split(text);
+    matches!(segments.spans.len(), 3 | 5)
+        && !segments.get(0).is_empty()
+        && segments
+            .spans
+            .iter()
+            .all(|s| segment_text(text, *s).bytes().all(is_b64url_byte))
+}
+
 /// The text of a segment.
 pub fn segment_text(text: &str, span: Span) -> &str {
     text.get(span.start..span.end).unwrap_or("")
@@ -83,11 +107,13 @@ pub fn segment_text(text: &str, span: Span) -> &str {
 
 /// Decode one segment with strict base64url; the error says what was wrong and where.
 pub fn b64url_strict(segment: &str) -> Result<Vec<u8>, String> {
-    // The usual case, one pass; the scans below only name what is wrong.
-    if !segment.bytes().all(is_b64url_byte) {
+    // The usual case, one pass: the decoder takes only the alphabet without padding, so a
+    // segment it accepts has no other byte. The scans below only name what is wrong.
+    let decoded = URL_SAFE_NO_PAD.decode(segment);
+    if decoded.is_err() && !segment.bytes().all(is_b64url_byte) {
         return Err(b64url_refusal(segment));
     }
-    URL_SAFE_NO_PAD.decode(segment).map_err(|e| match e {
+    decoded.map_err(|e| match e {
         base64::DecodeError::InvalidLastSymbol(_, _) => {
             "non-canonical base64url: the last character carries bits that must be zero".into()
         }
@@ -161,6 +187,21 @@ mod tests {
         // "QQ" is canonical for "A"; "QR" has a non-zero trailing bit.
         assert_eq!(b64url_strict("QQ").unwrap(), b"A");
         assert!(b64url_strict("QR").unwrap_err().contains("non-canonical"));
+    }
+
+    proptest::proptest! {
+        /// Decoding first and scanning only on failure answers as scanning first does.
+        #[test]
+        fn strict_base64url_answers_as_scan_then_decode(
+            segment in "[A-Za-z0-9_+/= \\-\u{e9}]{0,12}"
+        ) {
+            let scan_first = if segment.bytes().all(is_b64url_byte) {
+                b64url_strict(&segment)
+            } else {
+                Err(b64url_refusal(&segment))
+            };
+            proptest::prop_assert_eq!(b64url_strict(&segment), scan_first);
+        }
     }
 
     #[test]

@@ -171,37 +171,47 @@ impl TokenCheck {
     }
 
     /// Facts for the report's `summary`: algorithm, allow-list, key selection, signature.
+    /// Built value by value (a batch makes one per token), not through `json!`'s serialiser.
     pub fn summary(&self) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert(
-            "token".into(),
-            json!({
-                "alg": self.header_str("alg"),
-                "kid": self.header_str("kid"),
-                "typ": self.header_str("typ"),
-                "bytes": self.segments.spans.last().map(|s| s.end).unwrap_or(0),
-            }),
-        );
-        m.insert("allowed_algorithms".into(), json!(self.allowed_algorithms));
-        m.insert(
-            "allowed_algorithms_source".into(),
-            json!(self.allowed_source.describe()),
-        );
-        let keys: Vec<Value> = self
+        let text = |s: &str| Value::String(s.to_string());
+        let maybe = |s: Option<&str>| s.map_or(Value::Null, text);
+        let mut token = Map::new();
+        token.insert("alg".into(), maybe(self.header_str("alg")));
+        token.insert("kid".into(), maybe(self.header_str("kid")));
+        token.insert("typ".into(), maybe(self.header_str("typ")));
+        let bytes = self.segments.spans.last().map(|s| s.end).unwrap_or(0);
+        token.insert("bytes".into(), Value::from(bytes));
+        let keys = self
             .key_selection
             .iter()
             .map(|k| {
-                json!({"key": k.index, "kid": k.kid, "kty": k.kty,
-                       "candidate": k.candidate, "reason": k.reason})
+                let mut key = Map::new();
+                key.insert("key".into(), Value::from(k.index));
+                key.insert("kid".into(), maybe(k.kid.as_deref()));
+                key.insert("kty".into(), text(&k.kty));
+                key.insert("candidate".into(), Value::Bool(k.candidate));
+                key.insert("reason".into(), text(&k.reason));
+                Value::Object(key)
             })
             .collect();
+        let mut m = Map::new();
+        m.insert("token".into(), Value::Object(token));
+        m.insert(
+            "allowed_algorithms".into(),
+            Value::Array(self.allowed_algorithms.iter().map(|a| text(a)).collect()),
+        );
+        m.insert(
+            "allowed_algorithms_source".into(),
+            text(self.allowed_source.describe()),
+        );
         m.insert("key_selection".into(), Value::Array(keys));
-        m.insert("signature".into(), json!(self.signature.describe()));
+        m.insert("signature".into(), Value::String(self.signature.describe()));
         m.insert(
             "evaluated_at".into(),
-            json!(self.evaluated_at.map(|t| t.to_rfc3339())),
+            self.evaluated_at
+                .map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
         );
-        m.insert("skew_seconds".into(), json!(self.skew.num_seconds()));
+        m.insert("skew_seconds".into(), Value::from(self.skew.num_seconds()));
         m
     }
 }
@@ -338,7 +348,7 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         findings: Vec::new(),
         key_selection: Vec::new(),
         signature: SignatureOutcome::NotChecked("the token could not be decoded".into()),
-        allowed_algorithms: allowed.clone(),
+        allowed_algorithms: allowed,
         allowed_source,
         evaluated_at: None,
         skew,
@@ -411,14 +421,14 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         }
     };
 
-    let alg = check_header(&mut check, &allowed, h_span);
+    let alg = check_header(&mut check, h_span);
     match (&alg, &signature) {
         (Some(alg), Some(sig)) => {
             let signing_input = text.get(..p_span.end).unwrap_or("").as_bytes();
             check_signature(&mut check, exp, alg, signing_input, sig, h_span);
             // Key selection still runs for a refused algorithm (it explains algorithm
             // confusion), but nothing signed with it may read as verified.
-            if !allowed.contains(alg) {
+            if !check.allowed_algorithms.contains(alg) {
                 if let SignatureOutcome::Verified { .. } = check.signature {
                     check.signature = SignatureOutcome::NotChecked(format!(
                         "the signature would verify, but alg {alg} is not allowed, so it is not accepted"
@@ -437,35 +447,54 @@ pub fn check_token(text: &str, exp: &OidcExpectations, clock: Clock, skew: Durat
         }
     }
 
-    if let Some(c) = check.claims.clone() {
+    if let Some(c) = check.claims.as_ref() {
         let now = match clock {
             Clock::Fixed(t) => Some(t),
-            Clock::IssueInstant => issued_at(&c),
+            Clock::IssueInstant => issued_at(c),
         };
-        check.evaluated_at = now;
         let ctx = claims::ClaimContext {
-            claims: &c,
+            claims: c,
             span: p_span,
             exp,
             now,
             skew,
             alg: alg.as_deref(),
         };
-        check.findings.extend(claims::check(&ctx));
+        let found = claims::check(&ctx);
+        check.evaluated_at = now;
+        check.findings.extend(found);
     }
     check
 }
 
 /// Header checks: alg (none, allow-list), key injection members, crit. Returns the alg when
 /// it is one ssolint can verify.
-fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Option<String> {
-    let header = check.header.clone()?;
+fn check_header(check: &mut TokenCheck, span: Span) -> Option<String> {
+    let header = check.header.take()?;
+    let alg = header_findings(
+        &header,
+        &mut check.findings,
+        &check.allowed_algorithms,
+        &check.allowed_source,
+        span,
+    );
+    check.header = Some(header);
+    alg
+}
+
+fn header_findings(
+    header: &Map<String, Value>,
+    findings: &mut Vec<Finding>,
+    allowed: &[String],
+    allowed_source: &AllowSource,
+    span: Span,
+) -> Option<String> {
     let injected: Vec<&str> = ["jku", "x5u", "jwk", "x5c"]
         .into_iter()
         .filter(|m| header.contains_key(*m))
         .collect();
     if !injected.is_empty() {
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::HEADER_KEY_INJECTION,
                 format!(
@@ -491,7 +520,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
                 .join(", "),
             None => crit.to_string(),
         };
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::CRIT_UNSUPPORTED,
                 format!("the header marks [{names}] as critical; ssolint understands no critical header parameter, so RFC 7515 §4.1.11 requires rejecting the token"),
@@ -504,7 +533,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
     let alg = match header.get("alg") {
         Some(Value::String(a)) => a.clone(),
         Some(other) => {
-            check.findings.push(
+            findings.push(
                 Finding::new(
                     &rules::TOKEN_MALFORMED,
                     "the header's `alg` is not a string",
@@ -516,7 +545,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
             return None;
         }
         None => {
-            check.findings.push(
+            findings.push(
                 Finding::new(
                     &rules::TOKEN_MALFORMED,
                     "the header has no `alg` (RFC 7515 §4.1.1: required)",
@@ -528,7 +557,7 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
         }
     };
     if alg.eq_ignore_ascii_case("none") {
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::ALG_NONE,
                 format!("the header says alg {alg:?}: an unsigned token, which anyone can write; it is never accepted"),
@@ -555,13 +584,13 @@ fn check_header(check: &mut TokenCheck, allowed: &[String], span: Span) -> Optio
             why =
                 format!(" (algorithm names are case-sensitive: {close} is allowed, {alg} is not)");
         }
-        check.findings.push(
+        findings.push(
             Finding::new(
                 &rules::ALG_NOT_ALLOWED,
                 format!(
                     "the header says alg {alg}, which {} {}{why}; the algorithm is taken from the configuration, never from the token",
                     if supported { "is not in" } else { "is refused whatever" },
-                    check.allowed_source.describe()
+                    allowed_source.describe()
                 ),
             )
             .at(0, span)
@@ -664,12 +693,17 @@ fn check_signature(
     };
     let kid = check.header_str("kid").map(str::to_string);
     let selection = select_keys(jwks, alg, kid.as_deref());
-    let explain = selection
-        .iter()
-        .map(|c| format!("key #{}: {}", c.index, c.reason))
-        .collect::<Vec<_>>()
-        .join("; ");
     let candidates: Vec<&KeyCandidate> = selection.iter().filter(|c| c.candidate).collect();
+    // Only the findings for no candidate or several quote every key's reason.
+    let explain = if candidates.len() == 1 {
+        String::new()
+    } else {
+        selection
+            .iter()
+            .map(|c| format!("key #{}: {}", c.index, c.reason))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     let is_hmac = verify::family(alg) == Some(verify::Family::Hmac);
     if candidates.is_empty() {
         let kid_known = kid
