@@ -226,7 +226,7 @@ impl Params {
         if !mentions_parameter(text) {
             return None;
         }
-        let t: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        let t = crate::text::without_ascii_whitespace(text);
         let lower = t.get(..8).unwrap_or(&t).to_ascii_lowercase();
         let (full_url, pieces): (Option<&str>, Vec<&str>) =
             if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -408,7 +408,7 @@ fn from_base64(
     binding: Option<Binding>,
     tried: &mut Vec<String>,
 ) -> Result<Option<Message>, Fatal> {
-    let compact: String = t.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let compact = crate::text::without_ascii_whitespace(t);
     if let Some((i, c)) = compact
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_' | '=')))
