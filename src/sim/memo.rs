@@ -78,7 +78,8 @@ impl Memo {
             Some(IdpEmail::SameAsEmail) => Some(true),
             Some(IdpEmail::Other(_)) => return None,
         };
-        let (_, domain) = u.email.rsplit_once('@')?;
+        let at = memchr::memrchr(b'@', u.email.as_bytes())?;
+        let domain = u.email.get(at + 1..)?;
         let domain = match self.domains.iter().position(|d| **d == *domain) {
             Some(i) => i,
             None if self.domains.len() < MAX_DOMAINS => {
