@@ -445,9 +445,10 @@ impl BlockReader {
         self.carry.clear();
         loop {
             let start = bytes.len();
-            bytes.resize(start + self.block, 0);
-            let n = read_full(&mut self.file, bytes.get_mut(start..).unwrap_or_default())?;
-            bytes.truncate(start + n);
+            // Read into the spare capacity: no zeroing of the block first.
+            bytes.reserve(self.block);
+            let limit = self.block as u64;
+            let n = (&mut self.file).take(limit).read_to_end(&mut bytes)?;
             if n == 0 {
                 self.eof = true;
                 break;

@@ -778,6 +778,7 @@ fn fill_user<'r>(
                 }
                 Ok(())
             }
+            (_, Raw::Text(t)) if set_exact(user, field, t) => Ok(()),
             _ => apply(user, field, raw),
         };
         applied.map_err(|what| {
@@ -788,6 +789,40 @@ fn fill_user<'r>(
         })?;
     }
     Ok(())
+}
+
+/// Set `field` from a cell that is exactly one of its values as written in the spec (the
+/// usual cell), as [`apply`] would; false for anything else, which `apply` then reads.
+fn set_exact(user: &mut DirectoryUser, field: Field, t: &str) -> bool {
+    fn exact<T: super::set::Bit>(t: &str) -> Option<T> {
+        T::all().iter().copied().find(|v| v.name() == t)
+    }
+    let boolean = match t {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    };
+    match field {
+        Field::WorkspaceState => exact(t).map(|v| user.workspace_state = Some(v)),
+        Field::InviteSource => exact(t).map(|v| user.invite_source = Some(v)),
+        Field::PersonalAccount => exact(t).map(|v| user.personal_account = Some(v)),
+        Field::IdpStatus => exact(t).map(|v| user.idp_status = Some(v)),
+        Field::Role => exact(t).map(|v| user.role = Some(v)),
+        Field::HasPassword => boolean.map(|b| user.has_password = Some(b)),
+        Field::IdpAssigned => boolean.map(|b| user.idp_assigned = Some(b)),
+        Field::NewAccount => boolean.map(|b| user.new_account = Some(b)),
+        Field::IdpEmail if t.is_empty() => {
+            user.idp_email = Some(IdpEmail::SameAsEmail);
+            Some(())
+        }
+        Field::Social if t.is_empty() => {
+            user.social = Some(SocialSet::EMPTY);
+            Some(())
+        }
+        Field::Social => exact(t).map(|v: Social| user.social = Some(SocialSet::of(&[v]))),
+        Field::Groups | Field::IdpEmail => None,
+    }
+    .is_some()
 }
 
 /// `str::trim`, without its Unicode scan for the usual cell that starts and ends with a
@@ -1052,6 +1087,45 @@ mod tests {
             false,
         )?
         .collect()
+    }
+
+    #[test]
+    fn exact_values_read_as_apply_reads_them() {
+        let texts = [
+            "",
+            "?",
+            " ",
+            "member",
+            "Member",
+            " member",
+            "invited",
+            "scim",
+            "plus",
+            "active",
+            "absent",
+            "owner",
+            "true",
+            "false",
+            "TRUE",
+            " true",
+            "google",
+            "apple",
+            "Google",
+            "google;apple",
+            "x@acme.com",
+            "x",
+        ];
+        for &field in Field::ALL {
+            for t in texts {
+                let mut general = DirectoryUser::default();
+                let want = apply(&mut general, field, Raw::Text(t));
+                let mut fast = DirectoryUser::default();
+                if set_exact(&mut fast, field, t) {
+                    assert_eq!(want, Ok(()), "{field:?} {t:?}");
+                    assert_eq!(fast, general, "{field:?} {t:?}");
+                }
+            }
+        }
     }
 
     #[test]

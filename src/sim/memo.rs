@@ -69,6 +69,7 @@ pub struct Memo {
     entries: HashMap<InputKey, Entry, BuildHasherDefault<KeyHasher>>,
     trace: Vec<Step>,
     scratch: Vec<u8>,
+    head: Vec<u8>,
 }
 
 impl Memo {
@@ -128,9 +129,10 @@ impl Memo {
         self.scratch.clear();
         let outcome = render::user_json(cfg, asm, u, redact, &mut self.trace, &mut self.scratch)?;
         out.extend_from_slice(&self.scratch);
-        let mut head = b"{\"email\":".to_vec();
-        render::write_json_str(&mut head, &render::shown_email(&u.email, redact));
-        let tail = self.scratch.strip_prefix(head.as_slice());
+        self.head.clear();
+        self.head.extend_from_slice(b"{\"email\":");
+        render::write_json_str(&mut self.head, &render::shown_email(&u.email, redact));
+        let tail = self.scratch.strip_prefix(self.head.as_slice());
         if let Some(tail) = tail {
             if self.entries.len() < MAX_ENTRIES {
                 self.entries.insert(

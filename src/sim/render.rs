@@ -458,6 +458,39 @@ fn write_json_set<T: super::set::Bit>(out: &mut Vec<u8>, set: Set<T>) {
     out.push(b']');
 }
 
+/// How many bytes of `bytes` come before the first that JSON escapes (below 0x20, `"` or
+/// `\\`), found eight at a time: e-mails and trace texts are written for every user.
+fn clean_prefix(bytes: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of every zero byte of `x`, exactly (no borrow between bytes).
+    let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+    let mut at = 0;
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        if rest.is_empty() {
+            return bytes.len();
+        }
+        let word = match rest.first_chunk::<8>() {
+            Some(whole) => u64::from_le_bytes(*whole),
+            None => {
+                let mut padded = [b' '; 8];
+                for (dst, src) in padded.iter_mut().zip(rest) {
+                    *dst = *src;
+                }
+                u64::from_le_bytes(padded)
+            }
+        };
+        let special = zero_bytes(word & (ONES * 0xe0))
+            | zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        if special != 0 {
+            return (at + special.trailing_zeros() as usize / 8).min(bytes.len());
+        }
+        at += 8;
+    }
+}
+
 /// Append one of the model's own texts (a variant name, an assumption reading, a rule id or
 /// source) as a JSON string. None holds a character JSON escapes, as
 /// `model_texts_need_no_escape` checks for every one, so they are copied as they are.
@@ -479,19 +512,9 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
 /// control characters as `\\n`-style or `\\u00xx` escapes, everything else as it is.
 fn write_json_chars(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    // Sixteen bytes at a time (a branch-free test the compiler turns into vector compares)
-    // up to the first chunk that needs an escape; usually the whole string.
-    let mut clean = 0;
-    for chunk in bytes.chunks_exact(16) {
-        let special = chunk.iter().fold(false, |any, &b| {
-            any | (b < 0x20) | (b == b'"') | (b == b'\\')
-        });
-        if special {
-            break;
-        }
-        clean += 16;
-    }
-    let mut plain_from = 0;
+    let clean = clean_prefix(bytes);
+    out.extend_from_slice(bytes.get(..clean).unwrap_or_default());
+    let mut plain_from = clean;
     for (i, &b) in bytes.iter().enumerate().skip(clean) {
         if b >= 0x20 && b != b'"' && b != b'\\' {
             continue;
