@@ -8,8 +8,10 @@
 //! parallel: from that block on, the rest of the file is read by one thread. Blocks before it
 //! hold no quote, so their cuts were record boundaries and their results stand.
 //! A plain block is split into rows and cells directly (`plain_csv_rows`), which is what the
-//! csv reader does on such bytes, at a fraction of its cost; so a one-thread run and a small
-//! file read their blocks in turn the same way, without starting workers.
+//! csv reader does on such bytes, at a fraction of its cost; so a one-thread run and a file
+//! under `PARALLEL_FROM` read their blocks in turn the same way, without starting workers
+//! (each worker has its own memo, so on a small file a second thread adds more evaluations
+//! than it takes over). Block and output buffers go back to the reader to be filled again.
 //! `SSOLINT_THREADS` sets the number of workers (1: read by one thread).
 
 use super::directory::{io_fatal, plain_csv_rows, Columns, DirectoryReader, DirectoryUser};
