@@ -855,6 +855,9 @@ pub(crate) fn plain_csv_rows(
     let mut line = first_line;
     let mut row_start = 0;
     let mut cell_start = 0;
+    // One UTF-8 check for the whole part (rows are checked alone when it fails); rows and
+    // cells are cut at line feeds and commas, so on character boundaries.
+    let whole = std::str::from_utf8(bytes).ok();
     for at in Separators::new(bytes).chain(std::iter::once(bytes.len())) {
         if bytes.get(at) == Some(&b',') {
             cells.push((cell_start, at));
@@ -887,8 +890,10 @@ pub(crate) fn plain_csv_rows(
                 ),
             ));
         }
-        // One UTF-8 check for the row; cells are cut at commas, so on character boundaries.
-        let text = std::str::from_utf8(row).ok();
+        let text = match whole {
+            Some(w) => w.get(row_offset..end),
+            None => std::str::from_utf8(row).ok(),
+        };
         let cell = |i: usize| -> Option<Result<&str, usize>> {
             let &(a, b) = cells.get(i)?;
             Some(match text {
