@@ -465,29 +465,30 @@ fn clean_prefix(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     // The high bit of every zero byte of `x`, exactly (no borrow between bytes).
     let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-    let mut at = 0;
-    loop {
-        let rest = bytes.get(at..).unwrap_or_default();
-        if rest.is_empty() {
-            return bytes.len();
-        }
-        let word = match rest.first_chunk::<8>() {
-            Some(whole) => u64::from_le_bytes(*whole),
-            None => {
-                let mut padded = [b' '; 8];
-                for (dst, src) in padded.iter_mut().zip(rest) {
-                    *dst = *src;
-                }
-                u64::from_le_bytes(padded)
-            }
-        };
-        let special = zero_bytes(word & (ONES * 0xe0))
+    let special = |word: [u8; 8]| {
+        let word = u64::from_le_bytes(word);
+        zero_bytes(word & (ONES * 0xe0))
             | zero_bytes(word ^ (ONES * u64::from(b'"')))
-            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        if special != 0 {
-            return (at + special.trailing_zeros() as usize / 8).min(bytes.len());
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+    };
+    let first_in = |at: usize, found: u64| at + found.trailing_zeros() as usize / 8;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let found = special(chunk.try_into().unwrap_or([b' '; 8]));
+        if found != 0 {
+            return first_in(at, found);
         }
         at += 8;
+    }
+    // The last bytes, padded with spaces (which need no escape).
+    let mut last = [b' '; 8];
+    for (dst, src) in last.iter_mut().zip(chunks.remainder()) {
+        *dst = *src;
+    }
+    match special(last) {
+        0 => bytes.len(),
+        found => first_in(at, found).min(bytes.len()),
     }
 }
 
