@@ -1,5 +1,6 @@
-//! In-process simulation of the 10 000-user directory of bench/compare.sh, read into memory
-//! first: every user evaluated under the benchmark configuration and counted. No output.
+//! In-process simulation of the 10 000-user directory of bench/compare.sh: read into memory
+//! first, every user evaluated under the benchmark configuration and counted; then the same
+//! with the file read and parsed each time (what `simulate --format sarif` does). No output.
 
 mod common;
 
@@ -14,6 +15,7 @@ fn main() {
     ) {
         let loaded = config::load(&cfg).expect("configuration");
         let asm = Assumptions::default();
+        let users_path = users.clone();
         let users: Vec<_> = DirectoryReader::open(&users)
             .expect("directory")
             .collect::<Result<_, _>>()
@@ -24,6 +26,12 @@ fn main() {
                 counts.add(u, &model::evaluate(&loaded.config, &asm, u));
             }
             counts.granted
+        });
+        bench.case("read-and-simulate-10000-users", || {
+            ssolint::sim::summarize(&loaded, &asm, &users_path)
+                .expect("summary")
+                .counts
+                .granted
         });
     }
     bench.finish();

@@ -197,6 +197,27 @@ proptest! {
     }
 
     #[test]
+    fn written_json_equals_serdes(cfg in config_strategy(), asm in assumptions_strategy(), u in user_strategy(), odd in "[a-z\"\\\\\t\n\u{1}\u{7f}é]{0,4}", redact in any::<bool>()) {
+        // E-mails with characters JSON escapes, and IdP e-mails that reach the trace.
+        let mut u = u;
+        u.email = format!("{odd}{}", u.email);
+        if let Some(IdpEmail::Other(e)) = &mut u.idp_email {
+            e.push_str(&odd);
+        }
+        let mut written = Vec::new();
+        let o = render::user_json(&cfg, &asm, &u, redact, &mut Vec::new(), &mut written).unwrap();
+        let mut trace = Vec::new();
+        let o2 = evaluate_traced(&cfg, &asm, &u, Some(&mut trace));
+        if redact {
+            render::redact_trace(&mut trace, &u);
+        }
+        let alts = ssolint::sim::model::alternatives(&cfg, &asm, &u, &o2);
+        let serde = serde_json::to_vec(&render::UserJson::new(&u, &o2, &asm, cfg.plan(), &trace, &alts, redact)).unwrap();
+        prop_assert_eq!(String::from_utf8(written).unwrap(), String::from_utf8(serde).unwrap());
+        prop_assert_eq!(o, o2);
+    }
+
+    #[test]
     fn changing_nothing_changes_nothing(cfg in config_strategy(), asm in assumptions_strategy(), u in user_strategy()) {
         let a = evaluate(&cfg, &asm, &u);
         let b = evaluate(&cfg.clone(), &asm, &u.clone());

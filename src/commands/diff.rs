@@ -114,11 +114,11 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     sim::blocks::for_each_user(
         &users,
         |part: &mut DiffPart, user| {
-            let before = evaluate(&old.config, &asm_old, &user);
-            let after = evaluate(&new.config, &asm_new, &user);
-            part.counts.add(&user, &after);
+            let before = evaluate(&old.config, &asm_old, user);
+            let after = evaluate(&new.config, &asm_new, user);
+            part.counts.add(user, &after);
             if !changes(&before, &after).is_empty() {
-                part.changed.push((user, before, after));
+                part.changed.push((user.clone(), before, after));
             }
             Ok(())
         },

@@ -86,12 +86,21 @@ struct JsonPart {
     counts: Counts,
 }
 
-impl Default for JsonPart {
-    /// Room for a block's users, so the buffer is not copied as it grows.
-    fn default() -> Self {
-        JsonPart {
-            bytes: Vec::with_capacity(2 << 20),
-            counts: Counts::default(),
+/// Output buffers the sink has written, for the next blocks: a block's JSON is megabytes, and
+/// fresh memory for every block costs a page fault per 4 KiB.
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// Room for a block's users, so the buffer is rarely copied as it grows.
+    fn take(&self) -> Vec<u8> {
+        let spare = self.0.lock().ok().and_then(|mut s| s.pop());
+        spare.unwrap_or_else(|| Vec::with_capacity(3 << 20))
+    }
+    fn give(&self, mut bytes: Vec<u8>) {
+        bytes.clear();
+        if let Ok(mut s) = self.0.lock() {
+            s.push(bytes);
         }
     }
 }
@@ -129,18 +138,23 @@ fn stream_json(
     w.write_all(b",\n \"users\": [").map_err(io)?;
     let mut counts = Counts::default();
     let mut first = true;
+    let spare = Spare::default();
     sim::blocks::for_each_user_with(
         users,
+        || JsonPart {
+            bytes: spare.take(),
+            counts: Counts::default(),
+        },
         |memo: &mut Memo, part: &mut JsonPart, user| {
             if ctx.quiet {
-                part.counts.add(&user, &sim::evaluate(cfg, asm, &user));
+                part.counts.add(user, &sim::evaluate(cfg, asm, user));
                 return Ok(());
             }
             part.bytes.extend_from_slice(b",\n  ");
             let o = memo
-                .user_json(cfg, asm, &user, ctx.redact, &mut part.bytes)
+                .user_json(cfg, asm, user, ctx.redact, &mut part.bytes)
                 .map_err(output_failed)?;
-            part.counts.add(&user, &o);
+            part.counts.add(user, &o);
             Ok(())
         },
         |part| {
@@ -150,7 +164,9 @@ fn stream_json(
                 bytes = bytes.get(1..).unwrap_or_default(); // no comma before the first user
                 first = false;
             }
-            w.write_all(bytes).map_err(io)
+            w.write_all(bytes).map_err(io)?;
+            spare.give(part.bytes);
+            Ok(())
         },
     )?;
     w.write_all(if first {
@@ -181,11 +197,11 @@ fn stream_csv(
     sim::blocks::for_each_user(
         users,
         |part: &mut CsvPart, user| {
-            let o = crate::sim::evaluate(cfg, asm, &user);
-            part.counts.add(&user, &o);
+            let o = crate::sim::evaluate(cfg, asm, user);
+            part.counts.add(user, &o);
             part.rows
                 .get_or_insert_with(|| csv::Writer::from_writer(Vec::new()))
-                .write_record(render::csv_row(&user, &o, ctx.redact))
+                .write_record(render::csv_row(user, &o, ctx.redact))
                 .map_err(output_failed)
         },
         |part| {

@@ -7,9 +7,14 @@
 //! break) or a lone carriage return (a line end that line counting would miss) is not read in
 //! parallel: from that block on, the rest of the file is read by one thread. Blocks before it
 //! hold no quote, so their cuts were record boundaries and their results stand.
+//! A plain block is split into rows and cells directly (`plain_csv_rows`), which is what the
+//! csv reader does on such bytes, at a fraction of its cost; so a one-thread run and a file
+//! under `PARALLEL_FROM` read their blocks in turn the same way, without starting workers
+//! (each worker has its own memo, so on a small file a second thread adds more evaluations
+//! than it takes over). Block and output buffers go back to the reader to be filled again.
 //! `SSOLINT_THREADS` sets the number of workers (1: read by one thread).
 
-use super::directory::{io_fatal, Columns, DirectoryReader, DirectoryUser};
+use super::directory::{io_fatal, plain_csv_rows, Columns, DirectoryReader, DirectoryUser};
 use crate::error::Fatal;
 use crate::rules::input;
 use std::collections::BTreeMap;
@@ -19,10 +24,13 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::sync::Mutex;
 
-/// Input bytes per block.
+/// Input bytes per block handed to a worker.
 const BLOCK: usize = 256 * 1024;
-/// Files smaller than this are read by one thread.
-const PARALLEL_FROM: u64 = 512 * 1024;
+/// Input bytes per block read in turn: its output (8x the input for JSON) stays in the cache.
+const BLOCK_IN_TURN: usize = 64 * 1024;
+/// Files smaller than this are read by one thread (starting workers costs more than they
+/// save on a few blocks).
+const PARALLEL_FROM: u64 = 4 << 20;
 /// Blocks read but not yet handed to the sink (bounds memory to a few blocks of output).
 const IN_FLIGHT: usize = 6;
 /// The one-thread reader hands a partial result to the sink every this many users.
@@ -34,49 +42,128 @@ const USERS_PER_PART: u64 = 1024;
 pub fn for_each_user<P, W, S>(path: &Path, work: W, sink: S) -> Result<(), Fatal>
 where
     P: Default + Send,
-    W: Fn(&mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    W: Fn(&mut P, &DirectoryUser) -> Result<(), Fatal> + Sync,
     S: FnMut(P) -> Result<(), Fatal>,
 {
-    for_each_user_with(path, |_: &mut (), part: &mut P, u| work(part, u), sink)
+    let work = |_: &mut (), part: &mut P, u: &DirectoryUser| work(part, u);
+    for_each_user_with(path, P::default, work, sink)
 }
 
 /// [`for_each_user`] where `work` also gets a state of its thread (`L::default()` once per
-/// thread, kept across blocks): a memo that outlives one block.
-pub fn for_each_user_with<L, P, W, S>(path: &Path, work: W, mut sink: S) -> Result<(), Fatal>
+/// thread, kept across blocks): a memo that outlives one block; and partial results start
+/// as `fresh()` makes them (a buffer the sink gave back).
+pub fn for_each_user_with<L, P, F, W, S>(
+    path: &Path,
+    fresh: F,
+    work: W,
+    sink: S,
+) -> Result<(), Fatal>
 where
     L: Default,
-    P: Default + Send,
-    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    P: Send,
+    F: Fn() -> P + Sync,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal> + Sync,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let workers = crate::parallel::workers();
+    let work = Work { fresh, each: work };
+    for_each_user_on(path, workers, PARALLEL_FROM, &work, sink)
+}
+
+/// How a partial result starts, and what each user adds to it.
+struct Work<F, W> {
+    fresh: F,
+    each: W,
+}
+
+/// [`for_each_user_with`] on `workers` threads for files of at least `parallel_from` bytes.
+fn for_each_user_on<L, P, F, W, S>(
+    path: &Path,
+    workers: usize,
+    parallel_from: u64,
+    work: &Work<F, W>,
+    mut sink: S,
+) -> Result<(), Fatal>
+where
+    L: Default,
+    P: Send,
+    F: Fn() -> P + Sync,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal> + Sync,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
     let mut local = L::default();
-    match plan(path, workers)? {
-        Some(plan) => parallel(path, plan, workers, &work, &mut local, &mut sink),
-        None => serial(DirectoryReader::open(path)?, &work, &mut local, &mut sink),
+    match plan(path)? {
+        Some(plan) if workers >= 2 && plan.file_len >= parallel_from => {
+            parallel(path, plan, workers, work, &mut local, &mut sink)
+        }
+        Some(plan) => in_turn(path, plan, work, &mut local, &mut sink),
+        None => serial(DirectoryReader::open(path)?, work, &mut local, &mut sink),
     }
 }
 
-fn serial<L, P: Default, W, S>(
-    reader: DirectoryReader,
-    work: &W,
+/// The blocks read and evaluated one after the other on this thread.
+fn in_turn<L, P, W, S, F>(
+    path: &Path,
+    plan: Plan,
+    work: &Work<F, W>,
     local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
-    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
+    F: Fn() -> P,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
-    let mut part = P::default();
+    let label = path.display().to_string();
+    let io = |e: std::io::Error| io_fatal(&label, e);
+    let mut reader = BlockReader::at(path, &plan, BLOCK_IN_TURN)?;
+    while let Some(block) = reader.next_block().map_err(io)? {
+        let result = run_block(
+            &label,
+            &plan.columns,
+            block.first_line,
+            &block.bytes,
+            work,
+            local,
+        );
+        let (offset, first_line) = (block.offset, block.first_line);
+        reader.give_back(block.bytes);
+        match result {
+            BlockResult::Done(part, None) => sink(part)?,
+            BlockResult::Done(part, Some(e)) => {
+                sink(part)?;
+                return Err(e);
+            }
+            BlockResult::NotPlain => {
+                let columns = &plan.columns;
+                return serial_from(path, columns, offset, first_line, work, local, sink);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn serial<L, P, W, S, F>(
+    reader: DirectoryReader,
+    work: &Work<F, W>,
+    local: &mut L,
+    sink: &mut S,
+) -> Result<(), Fatal>
+where
+    F: Fn() -> P,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal>,
+    S: FnMut(P) -> Result<(), Fatal>,
+{
+    let mut part = (work.fresh)();
     let mut n = 0u64;
     for user in reader {
-        if let Err(e) = user.and_then(|u| work(local, &mut part, u)) {
+        if let Err(e) = user.and_then(|u| (work.each)(local, &mut part, &u)) {
             sink(part)?;
             return Err(e);
         }
         n += 1;
         if n % USERS_PER_PART == 0 {
-            sink(std::mem::take(&mut part))?;
+            sink(std::mem::replace(&mut part, (work.fresh)()))?;
         }
     }
     sink(part)
@@ -86,23 +173,23 @@ where
 struct Plan {
     columns: Columns,
     body_offset: u64,
+    file_len: u64,
 }
 
-/// Decide whether the file can be read in blocks: a regular CSV file big enough to be worth
-/// it, whose header line is plain (no quote, no comment, no lone CR).
-fn plan(path: &Path, workers: usize) -> Result<Option<Plan>, Fatal> {
-    if workers < 2 {
-        return Ok(None);
-    }
+/// Decide whether the file can be read in blocks: a regular CSV file whose header line is
+/// plain (no quote, no comment, no lone CR).
+fn plan(path: &Path) -> Result<Option<Plan>, Fatal> {
     let Ok(mut file) = File::open(path) else {
         return Ok(None); // the one-thread reader reports the error
     };
-    let big = file
+    let Some(file_len) = file
         .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() >= PARALLEL_FROM);
-    if !big {
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+    else {
         return Ok(None);
-    }
+    };
     let mut head = vec![0u8; 64 * 1024];
     let Ok(filled) = read_full(&mut file, &mut head) else {
         return Ok(None);
@@ -133,6 +220,7 @@ fn plan(path: &Path, workers: usize) -> Result<Option<Plan>, Fatal> {
     Ok(reader.columns().map(|columns| Plan {
         columns: columns.clone(),
         body_offset: (bom + header.len()) as u64,
+        file_len,
     }))
 }
 
@@ -157,34 +245,27 @@ enum BlockResult<P> {
     NotPlain,
 }
 
-fn parallel<L, P, W, S>(
+fn parallel<L, P, W, S, F>(
     path: &Path,
     plan: Plan,
     workers: usize,
-    work: &W,
+    work: &Work<F, W>,
     local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
     L: Default,
-    P: Default + Send,
-    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal> + Sync,
+    P: Send,
+    F: Fn() -> P + Sync,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal> + Sync,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let label = path.display().to_string();
-    let file = open_at(path, plan.body_offset)?;
-    let reader = BlockReader {
-        file,
-        carry: Vec::new(),
-        offset: plan.body_offset,
-        line: 2,
-        index: 0,
-        eof: false,
-    };
+    let reader = BlockReader::at(path, &plan, BLOCK)?;
     let columns = &plan.columns;
     let (to_workers, from_reader) = mpsc::sync_channel::<Block>(IN_FLIGHT);
     let from_reader = Mutex::new(from_reader);
-    let (to_sink, results) = mpsc::channel::<(usize, BlockResult<P>)>();
+    let (to_sink, results) = mpsc::channel::<(usize, BlockResult<P>, Vec<u8>)>();
     let from_reader = &from_reader;
     let label = label.as_str();
     std::thread::scope(|scope| {
@@ -199,11 +280,11 @@ where
                         label,
                         columns,
                         block.first_line,
-                        block.bytes,
+                        &block.bytes,
                         work,
                         &mut local,
                     );
-                    if to_sink.send((block.index, result)).is_err() {
+                    if to_sink.send((block.index, result, block.bytes)).is_err() {
                         return;
                     }
                 }
@@ -219,19 +300,20 @@ where
 
 /// Hand blocks to the workers and their results to the sink in file order.
 #[allow(clippy::too_many_arguments)]
-fn drive<L, P, W, S>(
+fn drive<L, P, W, S, F>(
     path: &Path,
     mut reader: BlockReader,
     to_workers: mpsc::SyncSender<Block>,
-    results: mpsc::Receiver<(usize, BlockResult<P>)>,
+    results: mpsc::Receiver<(usize, BlockResult<P>, Vec<u8>)>,
     columns: &Columns,
-    work: &W,
+    work: &Work<F, W>,
     local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
-    P: Default,
-    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
+    P: Send,
+    F: Fn() -> P,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let io = |e: std::io::Error| io_fatal(&path.display().to_string(), e);
@@ -254,7 +336,8 @@ where
             if let Some(r) = done.remove(&next_to_sink) {
                 break r;
             }
-            let (i, r) = results.recv().map_err(|_| stopped())?;
+            let (i, r, bytes) = results.recv().map_err(|_| stopped())?;
+            reader.give_back(bytes);
             done.insert(i, r);
         };
         next_to_sink += 1;
@@ -276,47 +359,41 @@ fn stopped() -> Fatal {
     Fatal::new(&input::UNDECODABLE, "a directory reader thread stopped")
 }
 
-fn run_block<L, P: Default, W>(
+fn run_block<L, P, W, F>(
     label: &str,
     columns: &Columns,
     first_line: u64,
-    bytes: Vec<u8>,
-    work: &W,
+    bytes: &[u8],
+    work: &Work<F, W>,
     local: &mut L,
 ) -> BlockResult<P>
 where
-    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
+    F: Fn() -> P,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal>,
 {
-    if !is_plain(&bytes) {
+    if !is_plain(bytes) {
         return BlockResult::NotPlain;
     }
-    let rows = DirectoryReader::csv_rows(
-        label,
-        Box::new(std::io::Cursor::new(bytes)),
-        columns.clone(),
-        first_line,
-    );
-    let mut part = P::default();
-    for user in rows {
-        if let Err(e) = user.and_then(|u| work(local, &mut part, u)) {
-            return BlockResult::Done(part, Some(e));
-        }
-    }
-    BlockResult::Done(part, None)
+    let mut part = (work.fresh)();
+    let result = plain_csv_rows(label, columns, first_line, bytes, |u| {
+        (work.each)(local, &mut part, u)
+    });
+    BlockResult::Done(part, result.err())
 }
 
 /// The rest of the file from `offset`, read by one thread.
-fn serial_from<L, P: Default, W, S>(
+fn serial_from<L, P, W, S, F>(
     path: &Path,
     columns: &Columns,
     offset: u64,
     first_line: u64,
-    work: &W,
+    work: &Work<F, W>,
     local: &mut L,
     sink: &mut S,
 ) -> Result<(), Fatal>
 where
-    W: Fn(&mut L, &mut P, DirectoryUser) -> Result<(), Fatal>,
+    F: Fn() -> P,
+    W: Fn(&mut L, &mut P, &DirectoryUser) -> Result<(), Fatal>,
     S: FnMut(P) -> Result<(), Fatal>,
 {
     let label = path.display().to_string();
@@ -337,26 +414,57 @@ struct BlockReader {
     line: u64,
     index: usize,
     eof: bool,
+    /// Buffers of blocks already evaluated, for the next blocks.
+    spare: Vec<Vec<u8>>,
+    /// Bytes read at a time.
+    block: usize,
 }
 
 impl BlockReader {
+    /// A reader of the rows after the header.
+    fn at(path: &Path, plan: &Plan, block: usize) -> Result<BlockReader, Fatal> {
+        Ok(BlockReader {
+            file: open_at(path, plan.body_offset)?,
+            carry: Vec::new(),
+            offset: plan.body_offset,
+            line: 2,
+            index: 0,
+            eof: false,
+            spare: Vec::new(),
+            block,
+        })
+    }
+
+    /// A block's buffer, free again.
+    fn give_back(&mut self, bytes: Vec<u8>) {
+        self.spare.push(bytes);
+    }
+
     fn next_block(&mut self) -> std::io::Result<Option<Block>> {
-        let mut bytes = std::mem::take(&mut self.carry);
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.clear();
+        bytes.extend_from_slice(&self.carry);
+        self.carry.clear();
         loop {
             let start = bytes.len();
-            bytes.resize(start + BLOCK, 0);
-            let n = read_full(&mut self.file, bytes.get_mut(start..).unwrap_or_default())?;
-            bytes.truncate(start + n);
+            // Read into the spare capacity: no zeroing of the block first.
+            bytes.reserve(self.block);
+            let limit = self.block as u64;
+            let n = (&mut self.file).take(limit).read_to_end(&mut bytes)?;
             if n == 0 {
                 self.eof = true;
                 break;
             }
             if let Some(last) = memchr::memrchr(b'\n', bytes.get(start..).unwrap_or_default()) {
-                self.carry = bytes.split_off(start + last + 1);
+                let cut = start + last + 1;
+                self.carry
+                    .extend_from_slice(bytes.get(cut..).unwrap_or_default());
+                bytes.truncate(cut);
                 break;
             }
         }
         if bytes.is_empty() {
+            self.spare.push(bytes);
             return Ok(None);
         }
         let block = Block {
@@ -416,7 +524,6 @@ mod tests {
         }
         let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
         f.write_all(text.as_bytes()).unwrap();
-        assert!(text.len() as u64 > PARALLEL_FROM);
         f
     }
 
@@ -438,31 +545,32 @@ mod tests {
         (users, None)
     }
 
-    fn in_blocks(path: &Path) -> Seen {
+    fn in_blocks(path: &Path, workers: usize) -> Seen {
         let mut users = Vec::new();
-        let r = for_each_user(
-            path,
-            |part: &mut Vec<DirectoryUser>, u| {
-                part.push(u);
+        let work = Work {
+            fresh: Vec::new,
+            each: |_: &mut (), part: &mut Vec<DirectoryUser>, u: &DirectoryUser| {
+                part.push(u.clone());
                 Ok(())
             },
-            |part| {
-                users.extend(part);
-                Ok(())
-            },
-        );
+        };
+        let r = for_each_user_on(path, workers, 0, &work, |part| {
+            users.extend(part);
+            Ok(())
+        });
         (users, r.err().map(|e| e.message))
     }
 
+    /// The reader, the blocks in turn and the blocks on two threads see the same.
     fn same(f: &tempfile::NamedTempFile) -> Seen {
-        let (a, b) = (one_thread(f.path()), in_blocks(f.path()));
-        assert_eq!(a.1, b.1);
-        assert_eq!(a.0.len(), b.0.len());
-        if let Some((x, y)) = a.0.iter().zip(&b.0).find(|(x, y)| x != y) {
-            panic!(
-                "users differ: {} at line {} vs {} at line {}",
-                x.email, x.line, y.email, y.line
-            );
+        let a = one_thread(f.path());
+        for workers in [1, 2] {
+            let b = in_blocks(f.path(), workers);
+            assert_eq!(a.1, b.1, "{workers} workers");
+            assert_eq!(a.0.len(), b.0.len(), "{workers} workers");
+            if let Some((x, y)) = a.0.iter().zip(&b.0).find(|(x, y)| x != y) {
+                panic!("{workers} workers: users differ: {x:?} vs {y:?}",);
+            }
         }
         a
     }
@@ -486,6 +594,49 @@ mod tests {
         );
         let seen = same(&f);
         assert_eq!(seen.0.len(), 20_000);
+    }
+
+    #[test]
+    fn odd_plain_cells_read_as_the_csv_reader_reads_them() {
+        let f = file_with(
+            |i, r| match i % 1_000 {
+                0 => r.replace(",Engineering;All Staff,", ", ; Sales ;; ,"),
+                1 => r.replace(",Engineering;All Staff,", ",?,"),
+                2 => format!("#,a,comment,with,commas\n{r}"),
+                3 => r.replace("user", " user#"),
+                4 => r.replace(",manual,", ",\u{a0}manual\u{a0},"),
+                5 => format!("\r\n{r}"),
+                _ => r,
+            },
+            false,
+        );
+        same(&f);
+    }
+
+    #[test]
+    fn a_last_row_without_a_line_end_is_read() {
+        let f = file_with(
+            |i, r| if i == 19_999 { r.trim_end().into() } else { r },
+            true,
+        );
+        assert_eq!(same(&f).0.len(), 20_000);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_reported_only_where_read() {
+        // An unknown column is never read; a known one names its column.
+        let mut text = String::from("email,notes,workspace_state\n");
+        for i in 0..5_000 {
+            text.push_str(&format!("u{i}@acme.com,n{i},member\n"));
+        }
+        let mut bytes = text.into_bytes();
+        let at = bytes.len();
+        bytes.extend_from_slice(b"x@acme.com,\xff\xfe,member\ny@acme.com,ok,mem\xc3\n");
+        let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+        f.write_all(&bytes).unwrap();
+        let seen = same(&f);
+        assert_eq!(seen.0.len(), 5_001, "{:?}", &bytes[at..]);
+        assert!(seen.1.unwrap().contains(":5003: column 3 is not UTF-8"));
     }
 
     #[test]

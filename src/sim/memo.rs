@@ -69,6 +69,7 @@ pub struct Memo {
     entries: HashMap<InputKey, Entry, BuildHasherDefault<KeyHasher>>,
     trace: Vec<Step>,
     scratch: Vec<u8>,
+    head: Vec<u8>,
 }
 
 impl Memo {
@@ -78,7 +79,8 @@ impl Memo {
             Some(IdpEmail::SameAsEmail) => Some(true),
             Some(IdpEmail::Other(_)) => return None,
         };
-        let (_, domain) = u.email.rsplit_once('@')?;
+        let at = memchr::memrchr(b'@', u.email.as_bytes())?;
+        let domain = u.email.get(at + 1..)?;
         let domain = match self.domains.iter().position(|d| **d == *domain) {
             Some(i) => i,
             None if self.domains.len() < MAX_DOMAINS => {
@@ -127,9 +129,10 @@ impl Memo {
         self.scratch.clear();
         let outcome = render::user_json(cfg, asm, u, redact, &mut self.trace, &mut self.scratch)?;
         out.extend_from_slice(&self.scratch);
-        let mut head = b"{\"email\":".to_vec();
-        render::write_json_str(&mut head, &render::shown_email(&u.email, redact));
-        let tail = self.scratch.strip_prefix(head.as_slice());
+        self.head.clear();
+        self.head.extend_from_slice(b"{\"email\":");
+        render::write_json_str(&mut self.head, &render::shown_email(&u.email, redact));
+        let tail = self.scratch.strip_prefix(self.head.as_slice());
         if let Some(tail) = tail {
             if self.entries.len() < MAX_ENTRIES {
                 self.entries.insert(

@@ -102,7 +102,7 @@ pub fn summarize(
     blocks::for_each_user(
         users,
         |part: &mut Counts, user| {
-            part.add(&user, &evaluate(&loaded.config, assumptions, &user));
+            part.add(user, &evaluate(&loaded.config, assumptions, user));
             Ok(())
         },
         |part| {

@@ -356,23 +356,253 @@ pub fn user_json(
         redact_trace(trace, user);
     }
     let alts = super::model::alternatives(cfg, asm, user, &o);
-    serde_json::to_writer(
-        &mut *out,
-        &UserJson::new(user, &o, asm, cfg.plan(), trace, &alts, redact),
-    )?;
+    write_user_json(
+        out,
+        &shown_email(&user.email, redact),
+        &o,
+        asm,
+        cfg.plan(),
+        trace,
+        &alts,
+    );
     Ok(o)
 }
 
-/// Append `s` as a JSON string, byte for byte as serde_json writes it; strings that need no
-/// escape (the usual e-mail) are copied whole.
-pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
-        out.reserve(s.len() + 2);
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
+/// [`UserJson`] in serde_json's compact form, written directly: serde's flattened map
+/// machinery costs several times the model itself. `user_json_is_serdes` pins the bytes.
+fn write_user_json(
+    out: &mut Vec<u8>,
+    email: &str,
+    o: &Outcome,
+    asm: &Assumptions,
+    plan: Plan,
+    trace: &[Step],
+    alternatives: &[Alternative],
+) {
+    out.extend_from_slice(b"{\"email\":");
+    write_json_str(out, email);
+    out.extend_from_slice(b",\"domain_class\":");
+    write_json_name(out, o.domain_class.name());
+    out.extend_from_slice(b",\"access\":");
+    write_json_name(out, o.access.name());
+    out.extend_from_slice(b",\"methods\":");
+    write_json_set(out, o.methods);
+    out.extend_from_slice(b",\"provisioned_by\":");
+    write_json_name(out, o.provisioned_by.name());
+    out.extend_from_slice(b",\"invite_email\":");
+    write_json_name(out, o.invite_email.name());
+    out.extend_from_slice(b",\"personal_account\":");
+    write_json_name(out, o.personal_account.name());
+    out.extend_from_slice(if o.plus_cancelled {
+        b",\"plus_cancelled\":true,\"lockout\":"
     } else {
-        // Writing a string into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
+        b",\"plus_cancelled\":false,\"lockout\":"
+    });
+    write_json_name(out, o.lockout.name());
+    out.extend_from_slice(b",\"risks\":");
+    write_json_set(out, o.risks);
+    out.extend_from_slice(b",\"unknown_fields\":");
+    write_json_set(out, o.unknown_fields);
+    out.extend_from_slice(b",\"findings\":");
+    write_json_set(out, o.findings);
+    out.extend_from_slice(b",\"assumptions\":{");
+    for (n, k) in o.consulted.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write_json_name(out, k.name());
+        out.push(b':');
+        write_json_name(out, asm.value(k, plan));
+    }
+    out.extend_from_slice(b"},\"trace\":[");
+    for (n, step) in trace.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"rule\":");
+        write_json_name(out, step.rule);
+        out.extend_from_slice(b",\"tag\":");
+        write_json_name(out, step.tag.name());
+        out.extend_from_slice(b",\"source\":");
+        write_json_name(out, step.source);
+        out.extend_from_slice(b",\"says\":");
+        write_json_str(out, &step.says);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"alternatives\":[");
+    for (n, a) in alternatives.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"assumption\":\"");
+        out.extend_from_slice(a.assumption.name().as_bytes());
+        out.push(b'=');
+        out.extend_from_slice(a.value.as_bytes());
+        out.extend_from_slice(b"\",\"access\":");
+        write_json_name(out, a.access.name());
+        out.extend_from_slice(b",\"lockout\":");
+        write_json_name(out, a.lockout.name());
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+}
+
+fn write_json_set<T: super::set::Bit>(out: &mut Vec<u8>, set: Set<T>) {
+    out.push(b'[');
+    for (n, item) in set.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        write_json_name(out, item.name());
+    }
+    out.push(b']');
+}
+
+/// How many bytes of `bytes` come before the first that JSON escapes (below 0x20, `"` or
+/// `\\`), found eight at a time: e-mails and trace texts are written for every user.
+fn clean_prefix(bytes: &[u8]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // The high bit of every zero byte of `x`, exactly (no borrow between bytes).
+    let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+    let special = |word: [u8; 8]| {
+        let word = u64::from_le_bytes(word);
+        zero_bytes(word & (ONES * 0xe0))
+            | zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+    };
+    let first_in = |at: usize, found: u64| at + found.trailing_zeros() as usize / 8;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let found = special(chunk.try_into().unwrap_or([b' '; 8]));
+        if found != 0 {
+            return first_in(at, found);
+        }
+        at += 8;
+    }
+    // The last bytes, padded with spaces (which need no escape).
+    let mut last = [b' '; 8];
+    for (dst, src) in last.iter_mut().zip(chunks.remainder()) {
+        *dst = *src;
+    }
+    match special(last) {
+        0 => bytes.len(),
+        found => first_in(at, found).min(bytes.len()),
+    }
+}
+
+/// Append one of the model's own texts (a variant name, an assumption reading, a rule id or
+/// source) as a JSON string. None holds a character JSON escapes, as
+/// `model_texts_need_no_escape` checks for every one, so they are copied as they are.
+fn write_json_name(out: &mut Vec<u8>, name: &'static str) {
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'"');
+}
+
+/// Append `s` as a JSON string, byte for byte as serde_json writes it.
+pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    write_json_chars(out, s);
+    out.push(b'"');
+}
+
+/// The inside of a JSON string, escaped as serde_json does: `"` and `\\` with a backslash,
+/// control characters as `\\n`-style or `\\u00xx` escapes, everything else as it is.
+fn write_json_chars(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let clean = clean_prefix(bytes);
+    out.extend_from_slice(bytes.get(..clean).unwrap_or_default());
+    let mut plain_from = clean;
+    for (i, &b) in bytes.iter().enumerate().skip(clean) {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(bytes.get(plain_from..i).unwrap_or_default());
+        plain_from = i + 1;
+        let short = match b {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            _ => 0,
+        };
+        if short == 0 {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            for nibble in [b >> 4, b & 0xf] {
+                out.push(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'));
+            }
+        } else {
+            out.push(b'\\');
+            out.push(short);
+        }
+    }
+    out.extend_from_slice(bytes.get(plain_from..).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::assume::Key;
+    use crate::sim::model::{Method, Tag, SIM_RULES};
+    use crate::sim::set::Bit;
+
+    fn names<T: Bit>(texts: &mut Vec<&'static str>) {
+        texts.extend(T::all().iter().map(|v| v.name()));
+    }
+
+    #[test]
+    fn model_texts_need_no_escape() {
+        let mut texts = Vec::new();
+        names::<DomainClass>(&mut texts);
+        names::<Access>(&mut texts);
+        names::<Method>(&mut texts);
+        names::<ProvisionedBy>(&mut texts);
+        names::<InviteEmail>(&mut texts);
+        names::<PersonalEffect>(&mut texts);
+        names::<Lockout>(&mut texts);
+        names::<Risk>(&mut texts);
+        names::<Field>(&mut texts);
+        names::<SimFinding>(&mut texts);
+        names::<Tag>(&mut texts);
+        names::<Key>(&mut texts);
+        for &k in Key::ALL {
+            for v in k.values() {
+                texts.push(v);
+                let flag = format!("{}={v}", k.name());
+                let asm = Assumptions::resolve(&Default::default(), &[flag]).unwrap();
+                for plan in [Plan::Enterprise, Plan::Edu, Plan::Business] {
+                    texts.push(asm.value(k, plan));
+                }
+            }
+        }
+        for rule in SIM_RULES {
+            texts.extend([rule.id, rule.source]);
+        }
+        for text in texts {
+            let mut written = Vec::new();
+            write_json_name(&mut written, text);
+            assert_eq!(written, serde_json::to_vec(text).unwrap(), "{text}");
+        }
+    }
+
+    #[test]
+    fn escapes_match_serde_at_every_position() {
+        for special in [
+            "\"", "\\", "\n", "\u{1}", "\u{1f}", "\t", "\u{7f}", "é", " ", "~",
+        ] {
+            for at in 0..20 {
+                let s = format!("{}{special}{}", "a".repeat(at), "b".repeat(20 - at));
+                let mut out = Vec::new();
+                write_json_str(&mut out, &s);
+                assert_eq!(out, serde_json::to_vec(&s).unwrap(), "{s:?}");
+            }
+        }
     }
 }
