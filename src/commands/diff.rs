@@ -11,7 +11,7 @@ use crate::sim::diff::{changes, findings, flipped_by, Change, Expected};
 use crate::sim::model::{Outcome, SimFinding};
 use crate::sim::render::{self, AssumptionsJson, OutcomeJson};
 use crate::sim::set::Set;
-use crate::sim::{self, evaluate, Assumptions, Counts, DirectoryUser};
+use crate::sim::{self, evaluate, Assumptions, Counts};
 use crate::source::Span;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -41,6 +41,43 @@ struct Tally {
     sso_bypass_gained: u64,
     expected: u64,
     gate_failures: u64,
+}
+
+impl Tally {
+    /// One user whose outcome changes.
+    fn count(
+        &mut self,
+        before: &Outcome,
+        after: &Outcome,
+        found: Set<SimFinding>,
+        gate: bool,
+        fails: bool,
+    ) {
+        self.changed += 1;
+        self.access_lost += u64::from(found.contains(SimFinding::AccessLost));
+        self.access_gained += u64::from(!before.access.has_access() && after.access.has_access());
+        self.lockouts_gained += u64::from(
+            found.contains(SimFinding::LockedOut)
+                || found.contains(SimFinding::LockoutAfterMigration),
+        );
+        self.methods_lost += u64::from(found.contains(SimFinding::MethodLost));
+        self.migration_prompts_gained += u64::from(found.contains(SimFinding::MigrationPrompt));
+        self.sso_bypass_gained += u64::from(found.contains(SimFinding::SsoBypass));
+        self.expected += u64::from(gate && !fails);
+        self.gate_failures += u64::from(fails);
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.changed += other.changed;
+        self.access_lost += other.access_lost;
+        self.access_gained += other.access_gained;
+        self.lockouts_gained += other.lockouts_gained;
+        self.methods_lost += other.methods_lost;
+        self.migration_prompts_gained += other.migration_prompts_gained;
+        self.sso_bypass_gained += other.sso_bypass_gained;
+        self.expected += other.expected;
+        self.gate_failures += other.gate_failures;
+    }
 }
 
 /// The configuration key a flipping rule is about, for locating findings in NEW.
@@ -110,70 +147,83 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     let mut tally = Tally::default();
     let mut after_counts = Counts::default();
     let mut first = true;
-    // Both evaluations run on every core; the changed users reach the output in file order.
+    let json = ctx.format == Format::Json;
+    let keep = matches!(ctx.format, Format::Sarif | Format::Junit) || !ctx.quiet;
+    // Both evaluations, the tally and each changed user's JSON are done on every core; the
+    // sink writes the blocks' results in file order.
     sim::blocks::for_each_user(
         &users,
         |part: &mut DiffPart, user| {
             let before = evaluate(&old.config, &asm_old, user);
             let after = evaluate(&new.config, &asm_new, user);
             part.counts.add(user, &after);
-            if !changes(&before, &after).is_empty() {
-                part.changed.push((user.clone(), before, after));
+            let list = changes(&before, &after);
+            if list.is_empty() {
+                return Ok(());
+            }
+            let (found, gate) = findings(&before, &after);
+            let rule = flipped_by(&before, &after);
+            let reason = expected.reason_for(&user.email, rule, found);
+            let fails = gate && reason.is_none();
+            part.tally.count(&before, &after, found, gate, fails);
+            let email = render::shown_email(&user.email, ctx.redact);
+            if json {
+                part.json.extend_from_slice(ENTRY_SEPARATOR);
+                let entry = DiffUserJson {
+                    email,
+                    before: OutcomeJson::from(&before),
+                    after: OutcomeJson::from(&after),
+                    changes: &list,
+                    flipped_by: rule,
+                    findings: found,
+                    fails_gate: fails,
+                    expected: reason,
+                };
+                serde_json::to_writer(&mut part.json, &entry).map_err(output_failed)?;
+            } else if keep {
+                part.changed.push(ChangedUser {
+                    email: email.into_owned(),
+                    described: list.iter().map(Change::describe).collect(),
+                    rule,
+                    found,
+                    gate,
+                    fails,
+                    reason,
+                });
             }
             Ok(())
         },
         |part| {
             after_counts.merge(part.counts);
-            for (user, before, after) in part.changed {
-                let list = changes(&before, &after);
-                let (found, gate) = findings(&before, &after);
-                let rule = flipped_by(&before, &after);
-                let reason = expected.reason_for(&user.email, rule, found);
-                let fails = gate && reason.is_none();
-                tally.changed += 1;
-                tally.access_lost += u64::from(found.contains(SimFinding::AccessLost));
-                tally.access_gained +=
-                    u64::from(!before.access.has_access() && after.access.has_access());
-                tally.lockouts_gained += u64::from(
-                    found.contains(SimFinding::LockedOut)
-                        || found.contains(SimFinding::LockoutAfterMigration),
-                );
-                tally.methods_lost += u64::from(found.contains(SimFinding::MethodLost));
-                tally.migration_prompts_gained +=
-                    u64::from(found.contains(SimFinding::MigrationPrompt));
-                tally.sso_bypass_gained += u64::from(found.contains(SimFinding::SsoBypass));
-                tally.expected += u64::from(gate && reason.is_some());
-                tally.gate_failures += u64::from(fails);
-                let email = render::shown_email(&user.email, ctx.redact);
-                let described: Vec<String> = list.iter().map(Change::describe).collect();
+            tally.merge(&part.tally);
+            if !part.json.is_empty() {
+                if first {
+                    w.write_all(b"\n  ").map_err(io)?;
+                    let entries = part.json.get(ENTRY_SEPARATOR.len()..).unwrap_or_default();
+                    w.write_all(entries).map_err(io)?;
+                    first = false;
+                } else {
+                    w.write_all(&part.json).map_err(io)?;
+                }
+            }
+            for c in part.changed {
                 match ctx.format {
-                    Format::Json => {
-                        w.write_all(if first { b"\n  " } else { b",\n  " })
-                            .map_err(io)?;
-                        first = false;
-                        let entry = DiffUserJson {
-                            email: email.clone(),
-                            before: OutcomeJson::from(&before),
-                            after: OutcomeJson::from(&after),
-                            changes: &list,
-                            flipped_by: rule,
-                            findings: found,
-                            fails_gate: fails,
-                            expected: reason,
-                        };
-                        serde_json::to_writer(&mut w, &entry).map_err(output_failed)?;
-                    }
                     Format::Sarif | Format::Junit => {
-                        for f in found.iter() {
+                        for f in c.found.iter() {
                             let mut finding = Finding::new(
                                 f.rule(),
-                                format!("{email}: {} (flipped by {rule})", described.join("; ")),
+                                format!(
+                                    "{}: {} (flipped by {})",
+                                    c.email,
+                                    c.described.join("; "),
+                                    c.rule
+                                ),
                             );
-                            finding = match key_span(&new.source.text, key_of(rule)) {
+                            finding = match key_span(&new.source.text, key_of(c.rule)) {
                                 Some(span) => finding.at(new_file, span),
                                 None => finding.in_file(new_file),
                             };
-                            if let Some(r) = reason {
+                            if let Some(r) = c.reason {
                                 finding.suppressed = Some(Suppression {
                                     reason: r.to_string(),
                                     expires: None,
@@ -182,17 +232,21 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
                             report.push(finding);
                         }
                     }
-                    _ if ctx.quiet => {}
                     _ => {
-                        let mark = if fails {
+                        let mark = if c.fails {
                             "✗"
-                        } else if gate {
+                        } else if c.gate {
                             "~"
                         } else {
                             " "
                         };
-                        let mut line = format!("{mark} {email}: {} [{rule}]", described.join("; "));
-                        if let Some(r) = reason {
+                        let mut line = format!(
+                            "{mark} {}: {} [{}]",
+                            c.email,
+                            c.described.join("; "),
+                            c.rule
+                        );
+                        if let Some(r) = c.reason {
                             line.push_str(&format!(" (expected: {r})"));
                         }
                         line.push('\n');
@@ -239,11 +293,31 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     Ok(i32::from(gate_fails))
 }
 
-/// The users of one block of the directory whose outcome changes, and the counts after.
+/// What precedes each user's entry in a block's JSON (the first entry of the output drops
+/// the comma).
+const ENTRY_SEPARATOR: &[u8] = b",\n  ";
+
+/// One block of the directory: the counts after, the tally of its changed users, and those
+/// users as JSON entries (each after [`ENTRY_SEPARATOR`]) or, for the other formats, as what
+/// their findings and lines say.
 #[derive(Default)]
-struct DiffPart {
+struct DiffPart<'e> {
     counts: Counts,
-    changed: Vec<(DirectoryUser, Outcome, Outcome)>,
+    tally: Tally,
+    json: Vec<u8>,
+    changed: Vec<ChangedUser<'e>>,
+}
+
+/// A user whose outcome changes, for the SARIF/JUnit findings and the human lines.
+struct ChangedUser<'e> {
+    /// As shown (redacted with `--redact`).
+    email: String,
+    described: Vec<String>,
+    rule: &'static str,
+    found: Set<SimFinding>,
+    gate: bool,
+    fails: bool,
+    reason: Option<&'e str>,
 }
 
 fn diff_rules() -> Vec<&'static crate::rules::Rule> {
