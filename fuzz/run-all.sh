@@ -5,7 +5,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 seconds=${1:-600}
-targets=${TARGETS:-"decode xml_tree c14n verify jwt jwks json directory config_load"}
+targets=${TARGETS:-"decode xml_tree c14n verify jwt jwks json directory config_load x509"}
 ./seed.sh >/dev/null
 RUSTC_BOOTSTRAP=1 cargo fuzz build || exit 2
 mkdir -p logs
