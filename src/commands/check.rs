@@ -473,16 +473,28 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
 }
 
 fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> {
+    read_text(path, what, cap)?.ok_or_else(|| {
+        Fatal::new(
+            &input::UNDECODABLE,
+            format!("cannot read {what} {}: it is a directory", path.display()),
+        )
+    })
+}
+
+/// A file's text, opened once with its size from the open file (a path-based `metadata`
+/// first would look the path up twice), at most `cap` bytes; `None` for a directory.
+fn read_text(path: &Path, what: &str, cap: u64) -> Result<Option<String>, Fatal> {
     let cannot = |e: std::io::Error| {
         Fatal::new(
             &input::UNDECODABLE,
             format!("cannot read {what} {}: {e}", path.display()),
         )
     };
-    // The size from the open file: `metadata` on the path and then `fs::read` would look the
-    // path up twice and ask for the size again.
     let file = std::fs::File::open(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Ok(None);
+    }
     if meta.len() > cap {
         return Err(Fatal::new(
             &input::TOO_LARGE,
@@ -493,11 +505,14 @@ fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> 
             ),
         ));
     }
+    // Room for one byte more than the size, so the read that finds the end needs no second
+    // buffer; read through `take`, which gives no size hint (`File`'s own `read_to_end` asks
+    // the kernel for the size and position again).
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
     file.take(u64::MAX)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map(Some).map_err(|e| {
         Fatal::new(
             &input::NOT_UTF8,
             format!(
@@ -532,45 +547,9 @@ fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
         })?;
         return Ok(Some(text));
     }
-    let cannot = |e: std::io::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read input {}: {e}", path.display()),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
+    let Some(text) = read_text(path, "input", decoding::MAX_INPUT)? else {
         return Ok(None);
-    }
-    let cap = decoding::MAX_INPUT;
-    if meta.len() > cap {
-        return Err(Fatal::new(
-            &input::TOO_LARGE,
-            format!(
-                "input {} is {} bytes; the cap is {cap}",
-                path.display(),
-                meta.len()
-            ),
-        ));
-    }
-    // Room for one byte more than the size, so the read that finds the end needs no second
-    // buffer; read through `take`, which gives no size hint (`File`'s own `read_to_end` asks
-    // the kernel for the size and position again).
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-    file.take(u64::MAX)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Fatal::new(
-            &input::NOT_UTF8,
-            format!(
-                "input {} is not UTF-8 (byte {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })?;
+    };
     if text.len() as u64 > MAX_INPUT_BYTES && !looks_like_har(&text) {
         return Err(Fatal::new(
             &input::TOO_LARGE,
