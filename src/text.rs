@@ -7,15 +7,13 @@ use std::borrow::Cow;
 /// character; borrows when there is nothing to remove.
 pub fn without_ascii_whitespace(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
-    let Some(first) = memchr::memchr3(b'\n', b'\r', b' ', b) else {
-        if memchr::memchr2(b'\t', b'\x0c', b).is_none() {
-            return Cow::Borrowed(s);
-        }
-        return Cow::Owned(s.split_ascii_whitespace().collect());
-    };
+    // Tabs and form feeds are rare enough to take the general way.
     if memchr::memchr2(b'\t', b'\x0c', b).is_some() {
         return Cow::Owned(s.split_ascii_whitespace().collect());
     }
+    let Some(first) = memchr::memchr3(b'\n', b'\r', b' ', b) else {
+        return Cow::Borrowed(s);
+    };
     let mut out = String::with_capacity(s.len());
     let mut start = 0;
     let mut at = first;
