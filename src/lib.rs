@@ -19,6 +19,7 @@ pub mod commands;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod files;
 pub mod findings;
 pub mod input;
 pub mod json;

@@ -411,3 +411,57 @@ fn now_issue_instant_judges_an_old_capture_at_its_own_time() {
     assert_eq!(own["verdict"], "pass", "{own:#}");
     assert_eq!(own["summary"]["checked_at"], "2026-03-01T09:52:00+00:00");
 }
+
+#[test]
+fn a_file_without_a_size_is_read_only_up_to_its_cap() {
+    // A device reports no size: each file a command names is read one byte past its cap and
+    // refused, not forever.
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero here");
+        return;
+    }
+    let demo = |f: &str| format!("fixtures/demo/{f}");
+    let (config, response, metadata) = (
+        demo("ssolint.toml"),
+        demo("okta-response.xml"),
+        demo("idp-metadata.xml"),
+    );
+    let cases: [(&str, Vec<&str>); 6] = [
+        ("input", vec!["check", "/dev/zero"]),
+        (
+            "configuration",
+            vec!["check", &response, "--config", "/dev/zero"],
+        ),
+        (
+            "IdP metadata",
+            vec!["check", &response, "--idp-metadata", "/dev/zero"],
+        ),
+        ("configuration", vec!["lint", "/dev/zero"]),
+        (
+            "--metadata-signer",
+            vec![
+                "lint",
+                "--metadata",
+                &metadata,
+                "--metadata-signer",
+                "/dev/zero",
+            ],
+        ),
+        ("baseline", vec!["lint", &config, "--baseline", "/dev/zero"]),
+    ];
+    for (what, args) in cases {
+        let out = run_in(&root(), &[&args[..], &["--format", "json"]].concat(), None);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("input.too-large"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains(&format!("{what} /dev/zero is over the")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}

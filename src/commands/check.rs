@@ -7,6 +7,7 @@
 use crate::cli::{CheckArgs, Ctx, Format};
 use crate::config::{self, LoadedConfig};
 use crate::error::Fatal;
+use crate::files;
 use crate::findings::{FileId, Finding};
 use crate::input::{self as decoding, Content, Input, Kind, Message};
 use crate::oidc::{self, AllowSource, Discovery, Jwks, OidcExpectations};
@@ -68,31 +69,17 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
         today: ctx.clock.now_or(plan.wall_clock),
     };
     if ctx.format == Format::Jsonl {
-        // Each line is rendered where its input was checked and the report dropped there,
-        // so a batch never holds every report at once.
-        let lines = batch.check_all(&inputs, |r| {
-            (report::render(&r, ctx), r.exit_code(ctx.fail_on))
-        });
-        if let [Err(unusable)] = lines.as_slice() {
-            return Err(unusable.1.clone());
-        }
-        // Errors go to stderr in input order before any line is written.
-        let lines: Vec<(String, i32)> = lines
-            .into_iter()
-            .map(|line| {
-                line.unwrap_or_else(|u| {
-                    let r = fatal_report(ctx, &u.0, &u.1);
-                    (report::render(&r, ctx), r.exit_code(ctx.fail_on))
-                })
-            })
-            .collect();
-        // Each line is a whole report; they are written in order, not copied into one text.
-        for (line, _) in &lines {
-            super::emit(out, line)?;
-        }
-        return Ok(lines.iter().map(|(_, code)| *code).max().unwrap_or(0));
+        return write_lines(ctx, &batch, &inputs, out);
     }
-    let results = batch.check_all(&inputs, |r| r);
+    let mut results = Vec::new();
+    batch.check_all(
+        &inputs,
+        |r| r,
+        |r| {
+            results.push(r);
+            Ok(())
+        },
+    )?;
     // A single unusable input ends the run with its one-line error (and, for machine
     // formats, its error report); in a batch the others are still reported.
     if let [Err(unusable)] = results.as_slice() {
@@ -111,6 +98,50 @@ pub fn run(ctx: &Ctx, args: &CheckArgs, out: &mut dyn Write) -> Result<i32, Fata
     Ok(code)
 }
 
+/// One JSON line per report, rendered where its input was checked and written as soon as
+/// those before it are, so a batch never holds its reports (nor its lines) all at once.
+/// Unusable inputs are reported on stderr as their turn comes.
+fn write_lines(
+    ctx: &Ctx,
+    batch: &Batch,
+    inputs: &[PathBuf],
+    out: &mut dyn Write,
+) -> Result<i32, Fatal> {
+    type Line = Result<(String, i32), Unusable>;
+    let mut code = 0;
+    let mut write = |line: Line| {
+        let (text, line_code) = line.unwrap_or_else(|u| {
+            let r = fatal_report(ctx, &u.0, &u.1);
+            (report::render(&r, ctx), r.exit_code(ctx.fail_on))
+        });
+        code = code.max(line_code);
+        super::emit(out, &text)
+    };
+    // The first line waits for a second: a lone unusable input is exit 2 with no line.
+    let mut first: Option<Line> = None;
+    let mut seen = 0usize;
+    batch.check_all(
+        inputs,
+        |r| (report::render(&r, ctx), r.exit_code(ctx.fail_on)),
+        |line| {
+            seen += 1;
+            match (seen, first.take()) {
+                (1, _) => {
+                    first = Some(line);
+                    Ok(())
+                }
+                (_, Some(held)) => write(held).and_then(|()| write(line)),
+                (_, None) => write(line),
+            }
+        },
+    )?;
+    match first {
+        Some(Err(unusable)) => Err(unusable.1),
+        Some(line) => write(line).map(|()| code),
+        None => Ok(code),
+    }
+}
+
 /// An input that could not be used: its label and the error.
 type Unusable = Box<(String, Fatal)>;
 
@@ -125,17 +156,19 @@ struct Batch<'a> {
 /// One path after its first round: its inputs checked, or a directory to expand.
 enum Round<R> {
     Done(Vec<Result<R, Unusable>>),
-    Directory,
+    Directory(PathBuf),
 }
 
 impl Batch<'_> {
     /// Every input read and checked on every core, each report passed through `finish` where
-    /// it was made; results in input order. A directory is recognised when its path is
-    /// opened, and its files (sorted, but the workspace's own) are checked in its place.
-    fn check_all<R, F>(&self, paths: &[PathBuf], finish: F) -> Vec<Result<R, Unusable>>
+    /// it was made, then to `sink` in input order as soon as those before it are done. A
+    /// directory is recognised when its path is opened, and its files (sorted, but the
+    /// workspace's own) are checked in its place.
+    fn check_all<R, F, S>(&self, paths: &[PathBuf], finish: F, mut sink: S) -> Result<(), Fatal>
     where
         R: Send,
         F: Fn(Report) -> R + Sync,
+        S: FnMut(Result<R, Unusable>) -> Result<(), Fatal>,
     {
         let work = |path: &PathBuf| {
             let label = label_of(path);
@@ -146,33 +179,23 @@ impl Batch<'_> {
                         .map(|r| r.map(&finish))
                         .collect(),
                 ),
-                Ok(None) => Round::Directory,
+                Ok(None) => Round::Directory(path.clone()),
                 Err(fatal) => Round::Done(vec![Err(Box::new((label, fatal)))]),
             }
         };
-        // A lone input (the usual single check) needs no workers, nor the count of cores.
-        let rounds = match paths {
-            [one] => vec![work(one)],
-            _ => crate::parallel::map_ordered(paths, work),
-        };
-        let mut results = Vec::with_capacity(paths.len());
-        for (path, round) in paths.iter().zip(rounds) {
-            match round {
-                Round::Done(checked) => results.extend(checked),
-                Round::Directory => match directory_files(path, self.config) {
-                    Ok(files) => {
-                        for round in crate::parallel::map_ordered(&files, work) {
-                            // Only files are listed; one replaced by a directory since is skipped.
-                            if let Round::Done(checked) = round {
-                                results.extend(checked);
-                            }
-                        }
+        crate::parallel::for_each_ordered(paths, work, |round| match round {
+            Round::Done(checked) => checked.into_iter().try_for_each(&mut sink),
+            Round::Directory(dir) => match directory_files(&dir, self.config) {
+                Ok(files) => crate::parallel::for_each_ordered(&files, work, |round| {
+                    // Only files are listed; one replaced by a directory since is skipped.
+                    match round {
+                        Round::Done(checked) => checked.into_iter().try_for_each(&mut sink),
+                        Round::Directory(_) => Ok(()),
                     }
-                    Err(unreadable) => results.push(Err(unreadable)),
-                },
-            }
-        }
-        results
+                }),
+                Err(unreadable) => sink(Err(unreadable)),
+            },
+        })
     }
 
     fn check_text(&self, label: &str, text: &str) -> Vec<Result<Report, Unusable>> {
@@ -469,59 +492,7 @@ fn is_file(entry: &std::fs::DirEntry) -> bool {
 }
 
 fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
-    read_file_capped(path, what, MAX_INPUT_BYTES)
-}
-
-fn read_file_capped(path: &Path, what: &str, cap: u64) -> Result<String, Fatal> {
-    read_text(path, what, cap)?.ok_or_else(|| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read {what} {}: it is a directory", path.display()),
-        )
-    })
-}
-
-/// A file's text, opened once with its size from the open file (a path-based `metadata`
-/// first would look the path up twice), at most `cap` bytes; `None` for a directory.
-fn read_text(path: &Path, what: &str, cap: u64) -> Result<Option<String>, Fatal> {
-    let cannot = |e: std::io::Error| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read {what} {}: {e}", path.display()),
-        )
-    };
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    if meta.is_dir() {
-        return Ok(None);
-    }
-    if meta.len() > cap {
-        return Err(Fatal::new(
-            &input::TOO_LARGE,
-            format!(
-                "{what} {} is {} bytes; the cap is {cap}",
-                path.display(),
-                meta.len()
-            ),
-        ));
-    }
-    // Room for one byte more than the size, so the read that finds the end needs no second
-    // buffer; read through `take`, which gives no size hint (`File`'s own `read_to_end` asks
-    // the kernel for the size and position again).
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
-    file.take(u64::MAX)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        Fatal::new(
-            &input::NOT_UTF8,
-            format!(
-                "{what} {} is not UTF-8 (byte {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-        )
-    })
+    files::read_file(path, what, MAX_INPUT_BYTES)
 }
 
 /// An input's text; None for a directory. A file is opened once and its size read from the
@@ -547,7 +518,7 @@ fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
         })?;
         return Ok(Some(text));
     }
-    let Some(text) = read_text(path, "input", decoding::MAX_INPUT)? else {
+    let Some(text) = files::read_text(path, "input", decoding::MAX_INPUT)? else {
         return Ok(None);
     };
     if text.len() as u64 > MAX_INPUT_BYTES && !looks_like_har(&text) {
@@ -728,12 +699,7 @@ fn plan(ctx: &Ctx, args: &CheckArgs, config: Option<&LoadedConfig>) -> Result<Pl
         .sp_key
         .as_deref()
         .map(|p| {
-            let bytes = std::fs::read(p).map_err(|e| {
-                Fatal::new(
-                    &input::UNDECODABLE,
-                    format!("cannot read SP key {}: {e}", p.display()),
-                )
-            })?;
+            let bytes = files::read_binary(p, "SP key", MAX_INPUT_BYTES)?;
             crate::saml::encrypted::load_private_key(&bytes).map_err(|e| {
                 Fatal::new(&input::UNDECODABLE, format!("SP key {}: {e}", p.display()))
             })
@@ -756,12 +722,7 @@ fn plan(ctx: &Ctx, args: &CheckArgs, config: Option<&LoadedConfig>) -> Result<Pl
 }
 
 fn load_certificates(path: &Path) -> Result<Vec<Certificate>, Fatal> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read IdP certificate {}: {e}", path.display()),
-        )
-    })?;
+    let bytes = files::read_binary(path, "IdP certificate", MAX_INPUT_BYTES)?;
     Certificate::from_file_bytes(&bytes).map_err(|e| {
         Fatal::new(
             &input::UNDECODABLE,
@@ -779,7 +740,7 @@ struct IdpMetadata {
 /// The IdP entity of a metadata file (the one named `wanted`, else the first IdP), its
 /// signing certificates and the vendor its shapes give away.
 fn load_metadata(path: &Path, wanted: Option<&str>) -> Result<IdpMetadata, Fatal> {
-    let text = read_file_capped(path, "IdP metadata", decoding::MAX_METADATA_INPUT)?;
+    let text = files::read_file(path, "IdP metadata", decoding::MAX_METADATA_INPUT)?;
     let source = SourceFile::new(path.display().to_string(), text);
     let doc = decoding::parse_xml(&source, &[])?;
     let message = view::read(&doc);

@@ -127,12 +127,7 @@ fn lint_metadata_file(
 }
 
 fn read_signer(signer: &Path) -> Result<Vec<Certificate>, Fatal> {
-    let bytes = std::fs::read(signer).map_err(|e| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("--metadata-signer {}: cannot read: {e}", signer.display()),
-        )
-    })?;
+    let bytes = crate::files::read_binary(signer, "--metadata-signer", 1 << 20)?;
     Certificate::from_file_bytes(&bytes).map_err(|e| {
         Fatal::new(
             &input::UNDECODABLE,
@@ -306,12 +301,7 @@ fn describe_problem(p: &crate::saml::dsig::Problem) -> String {
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, Fatal> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read baseline {}: {e}", path.display()),
-        )
-    })?;
+    let text = crate::files::read_file(path, "baseline", 64 << 20)?;
     crate::json::parse(&text).map_err(|e| {
         Fatal::new(e.rule(), format!("baseline: {e}")).at(
             crate::source::SourceFile::new(path.display().to_string(), text.clone()),

@@ -108,13 +108,11 @@ fn parent(path: &str) -> Option<&str> {
     path.rfind(['.', '[']).map(|i| &path[..i])
 }
 
+/// A workspace configuration is a few kilobytes; the cap only stops a device or a wrong path.
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 pub fn load(path: &Path) -> Result<LoadedConfig, Fatal> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Fatal::new(
-            &input::UNDECODABLE,
-            format!("cannot read configuration {}: {e}", path.display()),
-        )
-    })?;
+    let bytes = crate::files::read_binary(path, "configuration", MAX_CONFIG_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Fatal::new(
             &input::NOT_UTF8,
