@@ -2,7 +2,7 @@
 //! entities at a time, so linting and verifying one holds its text once plus a few small
 //! trees.
 //!
-//! The root's content is cut at child elements ([`RootLayout`]); the head (everything up to
+//! The root's content is cut where child elements start ([`RootLayout`]); the head (everything up to
 //! the end of the root's first child element, normally its `ds:Signature`, and what follows
 //! the root) is one tree, and every later block is parsed on its own by the one parser,
 //! under a copy of the root's start tag, by `SSOLINT_THREADS` workers. The enveloped
@@ -84,15 +84,14 @@ impl<'t> Aggregate<'t> {
         let limits = Limits::default();
         let layout = RootLayout::scan(text)?;
         let head_end = layout
-            .children
-            .first()
+            .first_child
             .map_or(layout.root_end_tag.start, |c| c.end);
         let head_content = Span::new(layout.root_start_tag.end, head_end);
         let head = Document::parse_root_part(text, &layout, head_content, true, limits).ok()?;
         if !head.is_named(head.root, ns::MD, "EntitiesDescriptor") {
             return None;
         }
-        let blocks = layout.blocks(head_end, BLOCK);
+        let blocks = layout.blocks(text, head_end, BLOCK);
         Some(Aggregate {
             head,
             parts: Parts {

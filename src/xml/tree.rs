@@ -490,21 +490,28 @@ impl Document {
     }
 }
 
-/// Where the root element's start tag, child elements and end tag lie, found by a scan that
-/// builds no nodes, so a large document (a federation aggregate) can be read one block of
-/// children at a time with [`Document::parse_root_part`].
+/// Where the root element's start tag, first child element and end tag lie, found by a scan
+/// that builds no nodes, and where the rest of its content may be cut into blocks, so a large
+/// document (a federation aggregate) can be read one block of children at a time with
+/// [`Document::parse_root_part`].
 ///
 /// The scan skips comments, CDATA sections, processing instructions and quoted attribute
 /// values the way the tokeniser does, but checks nothing else: every byte it passes over is
-/// read again by the parser, which refuses what it would refuse in the whole document, and a
-/// boundary the scan got wrong leaves a part that does not parse. Callers fall back to
-/// [`Document::parse`] whenever the scan or a part fails.
+/// read again by the parser, which refuses what it would refuse in the whole document. Past
+/// the first children nothing is scanned: the end tag is looked for from the end and block
+/// boundaries where the root's children start with their usual name ([`RootLayout::blocks`]).
+/// A boundary that is not between two children of the root leaves a part that does not parse
+/// (the part before it ends inside markup or inside an element), and so does an end tag that
+/// is not the root's; callers fall back to [`Document::parse`] whenever a part fails.
 #[derive(Debug, Clone)]
 pub struct RootLayout {
     pub root_start_tag: Span,
     pub root_end_tag: Span,
-    /// The root's child elements, in document order.
-    pub children: Vec<Span>,
+    /// The root's first child element.
+    pub first_child: Option<Span>,
+    /// The tag name block boundaries are looked for at (in the text): that of the root's last
+    /// child element when it has an end tag, else that of its second.
+    child_name: Option<Span>,
 }
 
 impl RootLayout {
@@ -523,12 +530,17 @@ impl RootLayout {
             }
         };
         let root_name = tag_name(b, root_start_tag.start + 1);
-        let mut children = Vec::new();
+        let root_end_tag = Self::end_tag_from_the_end(b, root_name, root_start_tag.end)?;
+        // The first two children, exactly.
+        let mut children: Vec<Span> = Vec::new();
         let mut depth = 0usize;
         let mut child_start = 0;
         i = root_start_tag.end;
-        loop {
-            i += memchr::memchr(b'<', b.get(i..)?)?;
+        while children.len() < 2 {
+            let Some(k) = memchr::memchr(b'<', b.get(i..root_end_tag.start)?) else {
+                break;
+            };
+            i += k;
             match markup(b, i)? {
                 Markup::Comment(end) | Markup::Pi(end) | Markup::CData(end) => i = end,
                 Markup::StartTag { end, empty } => {
@@ -545,42 +557,101 @@ impl RootLayout {
                     i = end;
                 }
                 Markup::EndTag(end) => {
-                    if depth == 0 {
-                        if tag_name(b, i + 2) != root_name {
-                            return None;
-                        }
-                        return Some(RootLayout {
-                            root_start_tag,
-                            root_end_tag: Span::new(i, end),
-                            children,
-                        });
-                    }
-                    depth -= 1;
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
                         children.push(Span::new(child_start, end));
                     }
                     i = end;
                 }
             }
+            if i >= root_end_tag.start {
+                break;
+            }
+        }
+        let first_child = children.first().copied();
+        let name_at = |start: usize| {
+            let len = tag_name(b, start).len();
+            (len > 0).then(|| Span::new(start, start + len))
+        };
+        let child_name = Self::last_child_end_tag(b, root_end_tag.start, root_start_tag.end)
+            .and_then(name_at)
+            .or_else(|| children.get(1).and_then(|c| name_at(c.start + 1)));
+        Some(RootLayout {
+            root_start_tag,
+            root_end_tag,
+            first_child,
+            child_name,
+        })
+    }
+
+    /// The last `</name>` (white space allowed before the `>`) after `from`, followed only
+    /// by white space, comments and processing instructions (as far as the parser checks).
+    fn end_tag_from_the_end(b: &[u8], name: &[u8], from: usize) -> Option<Span> {
+        let mut needle = b"</".to_vec();
+        needle.extend_from_slice(name);
+        let area = b.get(from..)?;
+        let mut end = area.len();
+        loop {
+            let at = memchr::memmem::rfind(area.get(..end)?, &needle)?;
+            let after = at + needle.len();
+            let rest = area.get(after..).unwrap_or_default();
+            let ws = rest.iter().take_while(|c| is_xml_space(**c)).count();
+            if rest.get(ws) == Some(&b'>') {
+                return Some(Span::new(from + at, from + after + ws + 1));
+            }
+            end = at;
         }
     }
 
-    /// The root's content cut into blocks of whole children of about `target` bytes each,
-    /// every block but the first starting at a child element, together covering the content
-    /// from the end of `after` (or of the root's start tag) to the root's end tag.
-    pub fn blocks(&self, after: usize, target: usize) -> Vec<Span> {
+    /// Where the name of the end tag just before `before` (white space aside) starts.
+    fn last_child_end_tag(b: &[u8], before: usize, floor: usize) -> Option<usize> {
+        let content = b.get(floor..before)?;
+        let ws = content
+            .iter()
+            .rev()
+            .take_while(|c| is_xml_space(**c))
+            .count();
+        let gt = content.len().checked_sub(ws + 1)?;
+        if content.get(gt) != Some(&b'>') {
+            return None;
+        }
+        let lt = memchr::memrchr(b'<', content.get(..gt)?)?;
+        content
+            .get(lt..)?
+            .starts_with(b"</")
+            .then_some(floor + lt + 2)
+    }
+
+    /// The root's content from `after` (at least the end of the root's start tag) to its end
+    /// tag, cut into blocks of about `target` bytes or more: every block after the first
+    /// starts where a child element named as the root's children are starts, the first such
+    /// start `target` bytes or more into the block before.
+    pub fn blocks(&self, text: &str, after: usize, target: usize) -> Vec<Span> {
+        let b = text.as_bytes();
         let content_end = self.root_end_tag.start;
         let mut start = after.max(self.root_start_tag.end);
         let mut blocks = Vec::new();
-        // Each block holds at least one child element.
-        let mut holds_child = false;
-        let first = start;
-        for c in self.children.iter().filter(|c| c.start >= first) {
-            if holds_child && c.start - start >= target {
-                blocks.push(Span::new(start, c.start));
-                start = c.start;
+        let mut needle = b"<".to_vec();
+        if let Some(name) = self.child_name {
+            needle.extend_from_slice(b.get(name.start..name.end).unwrap_or_default());
+        }
+        let mut from = start.saturating_add(target.max(1));
+        while needle.len() > 1 && from < content_end {
+            let Some(at) = b
+                .get(from..content_end)
+                .and_then(|area| memchr::memmem::find(area, &needle))
+                .map(|k| from + k)
+            else {
+                break;
+            };
+            let after_name = b.get(at + needle.len()).copied();
+            if after_name.is_some_and(|c| is_xml_space(c) || c == b'>' || c == b'/') {
+                blocks.push(Span::new(start, at));
+                start = at;
+                from = at.saturating_add(target.max(1));
+            } else {
+                from = at + 1;
             }
-            holds_child = true;
         }
         if content_end > start {
             blocks.push(Span::new(start, content_end));
@@ -1475,9 +1546,12 @@ mod tests {
     fn a_document_read_in_parts_has_the_whole_documents_nodes() {
         let xml = "<?xml version=\"1.0\"?>\n<r xmlns:p=\"urn:p\" a='>'><p:s><x/></p:s>\n<!-- c --><e q=\"/>\">t<![CDATA[</e>]]></e><?pi ?><f/></r>\n";
         let layout = RootLayout::scan(xml).unwrap();
-        assert_eq!(layout.children.len(), 3);
         let whole = Document::parse(xml).unwrap();
-        let head_end = layout.children[0].end;
+        let head_end = layout.first_child.unwrap().end;
+        assert_eq!(
+            &xml[layout.first_child.unwrap().start..head_end],
+            "<p:s><x/></p:s>"
+        );
         let head = Document::parse_root_part(
             xml,
             &layout,
@@ -1487,8 +1561,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(head.span(head.root), whole.span(whole.root));
-        let blocks = layout.blocks(head_end, 1);
+        let blocks = layout.blocks(xml, head_end, 1);
         assert_eq!(blocks.len(), 2);
+        assert!(xml[blocks[1].start..].starts_with("<e q="));
         let mut spans: Vec<Span> = head.ids().map(|n| head.span(n)).collect();
         for b in &blocks {
             let d = Document::parse_root_part(xml, &layout, *b, false, Limits::default()).unwrap();
@@ -1498,6 +1573,79 @@ mod tests {
         let mut want: Vec<Span> = whole.ids().map(|n| whole.span(n)).collect();
         want.sort_by_key(|s| (s.start, s.end));
         assert_eq!(spans, want);
+    }
+
+    /// The root's child nodes of `xml` as the whole tree has them, and whether the root's
+    /// content cut at `cut` reads in two parts, with the whole tree's nodes.
+    fn cut_reads(xml: &str, cut: usize) -> bool {
+        let layout = RootLayout::scan(xml).unwrap();
+        let whole = Document::parse(xml).unwrap();
+        let content = Span::new(layout.root_start_tag.end, layout.root_end_tag.start);
+        let parts = [Span::new(content.start, cut), Span::new(cut, content.end)];
+        let mut spans = vec![whole.span(whole.root)];
+        for part in parts {
+            match Document::parse_root_part(xml, &layout, part, false, Limits::default()) {
+                Ok(d) => spans.extend(d.ids().filter(|n| *n != d.root).map(|n| d.span(n))),
+                Err(_) => return false,
+            }
+        }
+        spans.sort_by_key(|s| (s.start, s.end));
+        let mut want: Vec<Span> = whole.ids().map(|n| whole.span(n)).collect();
+        want.sort_by_key(|s| (s.start, s.end));
+        assert_eq!(spans, want, "cut at {cut} read other nodes");
+        true
+    }
+
+    #[test]
+    fn a_cut_reads_only_between_the_roots_children() {
+        let xml = "<r><s/>\n<e>1<e/></e><!-- <e> --><e b='>'><e/></e><![CDATA[<e>]]><?p <e ?><e a=\"x\"/>t<e>&lt;e</e></r>";
+        let whole = Document::parse(xml).unwrap();
+        let starts: Vec<usize> = whole
+            .children(whole.root)
+            .iter()
+            .map(|c| whole.span(*c).start)
+            .collect();
+        for (cut, _) in xml
+            .match_indices('<')
+            .filter(|(i, _)| *i > 3 && *i < xml.len() - 4)
+        {
+            assert_eq!(cut_reads(xml, cut), starts.contains(&cut), "cut at {cut}");
+        }
+        // Cut where each child named as the last one starts: the decoys in the comment, the
+        // CDATA section, the PI and the nested element are not cuts.
+        let layout = RootLayout::scan(xml).unwrap();
+        let head_end = layout.first_child.unwrap().end;
+        let cuts: Vec<usize> = layout
+            .blocks(xml, head_end, 1)
+            .iter()
+            .skip(1)
+            .map(|b| b.start)
+            .collect();
+        assert!(cuts.len() >= 4, "{cuts:?}");
+        assert!(cuts.iter().all(|c| xml[*c..].starts_with("<e")));
+        let readable: Vec<usize> = cuts
+            .iter()
+            .copied()
+            .filter(|c| cut_reads(xml, *c))
+            .collect();
+        assert_eq!(readable.len(), 4, "{cuts:?}");
+    }
+
+    #[test]
+    fn the_end_tag_is_the_roots() {
+        for (xml, ok) in [
+            ("<r><a/></r>\n<!-- </r> -->", false),
+            ("<r><a/></r  >\n<?p?>", true),
+            ("<r><a/><![CDATA[</r>]]></r>", true),
+            ("<r><a/></rr>", false),
+        ] {
+            let layout = RootLayout::scan(xml);
+            let read = layout.as_ref().is_some_and(|l| {
+                let content = Span::new(l.root_start_tag.end, l.root_end_tag.start);
+                Document::parse_root_part(xml, l, content, true, Limits::default()).is_ok()
+            });
+            assert_eq!(read, ok, "{xml}");
+        }
     }
 
     #[test]
