@@ -221,8 +221,8 @@ impl<'a> Canon<'a> {
         let mut found: Vec<(&'a str, &'a str)> = Vec::new();
         let mut cur = doc.parent(apex);
         while let Some(c) = cur {
-            if let Some(e) = doc.element(c) {
-                for a in &e.attributes {
+            if doc.element(c).is_some() {
+                for a in doc.attributes(c) {
                     if a.name.ns.as_deref() != Some(XML_NS) {
                         continue;
                     }
@@ -305,7 +305,7 @@ impl<'a> Canon<'a> {
                 let mut candidates = std::mem::take(&mut self.candidates_buf);
                 candidates.clear();
                 candidates.push(e.name.prefix.as_deref());
-                for a in &e.attributes {
+                for a in doc.attributes(id) {
                     if let Some(p) = a.name.prefix.as_deref() {
                         candidates.push(Some(p));
                     }
@@ -373,7 +373,7 @@ impl<'a> Canon<'a> {
         // Attributes: sorted by namespace URI (none first), then local name.
         let mut attrs = std::mem::take(&mut self.attrs_buf);
         attrs.clear();
-        attrs.extend(e.attributes.iter().map(|a| {
+        attrs.extend(doc.attributes(id).iter().map(|a| {
             (
                 a.name.ns.as_deref().unwrap_or(""),
                 a.name.local.as_str(),

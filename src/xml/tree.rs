@@ -184,8 +184,9 @@ pub struct NsDecl {
 #[derive(Debug, Clone)]
 pub struct Element {
     pub name: QName,
-    /// Attributes in document order, without namespace declarations.
-    pub attributes: Vec<Attribute>,
+    /// Where its attributes (in document order, without namespace declarations) are in the
+    /// document's one list of attributes (start, count); see [`Document::attributes`].
+    attributes: (u32, u32),
     /// Namespace declarations written on this element, in document order.
     pub ns_decls: Vec<NsDecl>,
     /// Where its children are in the document's one list of children (start, count): one
@@ -225,6 +226,8 @@ pub struct Document {
     nodes: Vec<Node>,
     /// The children of every element, each element's together ([`Element::children`]).
     child_ids: Vec<NodeId>,
+    /// The attributes of every element, each element's together ([`Element::attributes`]).
+    attributes: Vec<Attribute>,
     /// Top-level nodes (comments and PIs around the root, and the root itself).
     pub top_level: Vec<NodeId>,
     pub root: NodeId,
@@ -382,10 +385,20 @@ impl Document {
         false
     }
 
+    /// The attributes of an element in document order, without namespace declarations
+    /// (empty for other nodes).
+    pub fn attributes(&self, id: NodeId) -> &[Attribute] {
+        self.element(id)
+            .and_then(|e| {
+                let (start, count) = (e.attributes.0 as usize, e.attributes.1 as usize);
+                self.attributes.get(start..start + count)
+            })
+            .unwrap_or(&[])
+    }
+
     /// An attribute without namespace, by local name.
     pub fn attr(&self, id: NodeId, local: &str) -> Option<&Attribute> {
-        self.element(id)?
-            .attributes
+        self.attributes(id)
             .iter()
             .find(|a| a.name.ns.is_none() && a.name.local == local)
     }
@@ -483,8 +496,7 @@ impl Document {
 
     /// The element's ID attribute, if any.
     pub fn id_attr(&self, id: NodeId) -> Option<&Attribute> {
-        let e = self.element(id)?;
-        e.attributes
+        self.attributes(id)
             .iter()
             .find(|a| a.name.ns.is_none() && matches!(a.name.local.as_str(), "ID" | "Id" | "id"))
     }
@@ -783,6 +795,7 @@ struct Builder<'a> {
     /// takes its own, in one allocation of the right size, at its end tag.
     pending_children: Vec<NodeId>,
     child_ids: Vec<NodeId>,
+    attributes: Vec<Attribute>,
     atoms: HashSet<Atom>,
     recent_atoms: RecentAtoms,
     xml_prefix: Atom,
@@ -812,6 +825,8 @@ impl<'a> Builder<'a> {
             bindings: Vec::new(),
             pending_children: Vec::new(),
             child_ids: Vec::with_capacity(estimate.min(limits.max_nodes)),
+            // About one attribute per three nodes.
+            attributes: Vec::with_capacity(estimate.min(limits.max_nodes) / 3),
             atoms: HashSet::with_capacity(64),
             recent_atoms: RecentAtoms::borrow(),
             xml_prefix: Atom::from("xml"),
@@ -1026,6 +1041,7 @@ impl<'a> Builder<'a> {
         Ok(Document {
             nodes: self.nodes,
             child_ids: self.child_ids,
+            attributes: self.attributes,
             top_level: self.top_level,
             root,
         })
@@ -1142,10 +1158,13 @@ impl<'a> Builder<'a> {
             .extend(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())));
 
         let name = self.qname(tag_name, true, span.start)?;
-        let mut attributes: Vec<Attribute> = Vec::with_capacity(plain.len());
+        let first_attribute = self.attributes.len();
         for (a, value) in plain.drain(..) {
             let qn = self.qname(a.name, false, a.span.start)?;
-            if attributes
+            if self
+                .attributes
+                .get(first_attribute..)
+                .unwrap_or_default()
                 .iter()
                 .any(|o| o.name.local == qn.local && o.name.ns == qn.ns)
             {
@@ -1154,7 +1173,7 @@ impl<'a> Builder<'a> {
                     format!("attribute {:?} appears twice", a.name),
                 ));
             }
-            attributes.push(Attribute {
+            self.attributes.push(Attribute {
                 name: qn,
                 value,
                 span: a.span,
@@ -1168,7 +1187,10 @@ impl<'a> Builder<'a> {
         let id = self.push_node(Node {
             kind: NodeKind::Element(Element {
                 name,
-                attributes,
+                attributes: (
+                    first_attribute as u32,
+                    (self.attributes.len() - first_attribute) as u32,
+                ),
                 ns_decls,
                 children: (0, 0),
                 start_tag: span,
@@ -1198,18 +1220,21 @@ impl<'a> Builder<'a> {
     }
 
     fn qname(&mut self, written: &str, is_element: bool, at: usize) -> Result<QName, XmlError> {
-        let (prefix, local) = match written.split_once(':') {
-            Some((p, l)) => {
-                if p.is_empty() || l.is_empty() || l.contains(':') {
-                    return Err(XmlError::malformed(
-                        at,
-                        format!("{written:?} is not a valid qualified name"),
-                    ));
+        // A byte search: `str::split_once(char)` sets up a searcher for each name.
+        let colon = written.bytes().position(|b| b == b':');
+        let (prefix, local) =
+            match colon.and_then(|i| Some((written.get(..i)?, written.get(i + 1..)?))) {
+                Some((p, l)) => {
+                    if p.is_empty() || l.is_empty() || l.bytes().any(|b| b == b':') {
+                        return Err(XmlError::malformed(
+                            at,
+                            format!("{written:?} is not a valid qualified name"),
+                        ));
+                    }
+                    (Some(p), l)
                 }
-                (Some(p), l)
-            }
-            None => (None, written),
-        };
+                None => (None, written),
+            };
         let (prefix, ns) = match prefix {
             Some(p) => {
                 let (prefix, uri) = self.resolve(Some(p)).ok_or_else(|| {
@@ -1353,6 +1378,20 @@ fn normalize_newlines(s: &str) -> String {
 /// attribute values turn literal white space into spaces (XML 1.0 §3.3.3). Any other
 /// reference is an error: without a DTD no other entity exists.
 fn unescape(raw: &str, base: usize, attribute: bool) -> Result<Cow<'_, str>, XmlError> {
+    // Most values are plain: printable ASCII (and in text line feeds and tabs) without a
+    // reference, decided in one pass that needs no character check after it.
+    let plain = raw.bytes().fold(true, |plain, b| {
+        let printable = (0x20..0x80).contains(&b) && b != b'&';
+        let kept = if attribute {
+            printable
+        } else {
+            (printable && b != b']') | (b == b'\n') | (b == b'\t')
+        };
+        plain & kept
+    });
+    if plain {
+        return Ok(Cow::Borrowed(raw));
+    }
     // The bytes that are not copied as they are: in text, a line feed or tab stays.
     let special = |s: &str| {
         if attribute {
