@@ -142,8 +142,17 @@ fn innermost<'a>(decls: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
     decls
         .iter()
         .rev()
-        .find(|(p, _)| *p == prefix)
+        .find(|(p, _)| match (p, prefix) {
+            (Some(p), Some(q)) => same(p, q),
+            (p, q) => p.is_none() && q.is_none(),
+        })
         .map(|(_, u)| *u)
+}
+
+/// Equal strings; names and URIs of one document are mostly the same atom, so the pointers
+/// are compared first.
+fn same(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 struct Canon<'a> {
@@ -255,7 +264,7 @@ impl<'a> Canon<'a> {
             // The default namespace is undeclared (`xmlns=""`) only when an output ancestor
             // rendered a non-empty default.
             (None, None) => !uri.is_empty(),
-            (_, Some(r)) => r != uri,
+            (_, Some(r)) => !same(r, uri),
             (Some(_), None) => true,
         }
     }

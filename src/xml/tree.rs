@@ -728,15 +728,21 @@ fn tag_name(b: &[u8], i: usize) -> &[u8] {
 const RECENT_ATOMS: usize = 256;
 /// The slot of `s` in the recent-atom table: names in the first half, values in the second.
 fn recent_slot(s: &str, value: bool) -> usize {
-    // FNV-1a over the length and up to 16 bytes from each end.
+    // The length and up to 16 bytes from each end, read as four words.
     let b = s.as_bytes();
-    let ends = b
-        .iter()
-        .take(16)
-        .chain(b.iter().skip(b.len().saturating_sub(16).max(16)));
-    let hash = ends.fold(0xcbf2_9ce4_8422_2325_u64 ^ b.len() as u64, |h, &c| {
-        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let word = |at: usize| {
+        let mut w = [0u8; 8];
+        let part = b.get(at..b.len().min(at + 8)).unwrap_or_default();
+        if let Some(dst) = w.get_mut(..part.len()) {
+            dst.copy_from_slice(part);
+        }
+        u64::from_le_bytes(w)
+    };
+    let tail = b.len().saturating_sub(16).max(16);
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(23);
+    let hash = [word(0), word(8), word(tail), word(tail + 8)]
+        .into_iter()
+        .fold(b.len() as u64, mix);
     (hash ^ (hash >> 32)) as usize % RECENT_ATOMS + if value { RECENT_ATOMS } else { 0 }
 }
 
@@ -1264,8 +1270,19 @@ fn is_xml_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Not white space nor the tag's punctuation (one bit test for the bytes below `?`).
 fn is_name_byte(c: u8) -> bool {
-    !is_xml_space(c) && !matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'')
+    !matches!(
+        c,
+        b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'>' | b'/' | b'<' | b'"' | b'\''
+    )
+}
+
+/// The end of the run of bytes from `from` (before `end`) that `keep` keeps.
+fn run_end(bytes: &[u8], from: usize, end: usize, keep: fn(u8) -> bool) -> usize {
+    bytes.get(from..end).map_or(from, |run| {
+        from + run.iter().position(|b| !keep(*b)).unwrap_or(run.len())
+    })
 }
 
 /// Split a start tag (`<name a="v" …>` or `…/>`) into its name and attributes with spans
@@ -1283,20 +1300,15 @@ fn parse_start_tag<'t>(
     };
     // The byte at `i`, or None at or past the end of the attribute area.
     let peek = |i: usize| if i < end { bytes.get(i).copied() } else { None };
-    let mut i = 1; // after '<'
-    let name_start = i;
-    while peek(i).is_some_and(is_name_byte) {
-        i += 1;
-    }
+    let name_start = 1; // after '<'
+    let mut i = run_end(bytes, name_start, end, is_name_byte);
     let name = &tag[name_start..i];
     if name.is_empty() {
         return Err(XmlError::malformed(base, "a start tag without a name"));
     }
     loop {
         let before_ws = i;
-        while peek(i).is_some_and(is_xml_space) {
-            i += 1;
-        }
+        i = run_end(bytes, i, end, is_xml_space);
         if i >= end {
             break;
         }
@@ -1307,9 +1319,7 @@ fn parse_start_tag<'t>(
             ));
         }
         let a_start = i;
-        while peek(i).is_some_and(is_name_byte) {
-            i += 1;
-        }
+        i = run_end(bytes, i, end, is_name_byte);
         let a_name = &tag[a_start..i];
         if a_name.is_empty() {
             return Err(XmlError::malformed(base + i, "an attribute without a name"));
