@@ -155,6 +155,15 @@ fn same(a: &str, b: &str) -> bool {
     (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
+/// The order of two strings by their bytes (what `str::cmp` gives), the same atom found equal
+/// without reading it and short names compared without a call to `memcmp`.
+fn order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.as_ptr() == b.as_ptr() && a.len() == b.len() {
+        return std::cmp::Ordering::Equal;
+    }
+    a.bytes().cmp(b.bytes())
+}
+
 struct Canon<'a> {
     doc: &'a Document,
     method: &'a Method,
@@ -360,7 +369,7 @@ impl<'a> Canon<'a> {
                 }
             }
         }
-        decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
+        decls.sort_by(|a, b| order(a.0.unwrap_or(""), b.0.unwrap_or("")));
 
         let prefix = e.name.prefix.as_deref();
         let local = e.name.local.as_str();
@@ -400,7 +409,7 @@ impl<'a> Canon<'a> {
                 }
             }
         }
-        attrs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        attrs.sort_by(|a, b| order(a.0, b.0).then_with(|| order(a.1, b.1)));
         for &(_, local, prefix, value) in &attrs {
             self.out.push(b' ');
             push_name(&mut self.out, prefix, local);
