@@ -13,6 +13,14 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+/// Trees of many small nodes are built and dropped on every worker: mimalloc's per-thread
+/// heaps make that cheaper than the system allocator, and it backs large buffers (a 100 MB
+/// aggregate read whole) with transparent huge pages where the system allows them, so
+/// reading one takes hundreds of page faults instead of tens of thousands. Version 2: its
+/// segments keep the resident memory of an aggregate lint near the file's size.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cli;
 pub mod clock;
 pub mod commands;
