@@ -37,20 +37,17 @@ pub struct SourceFile {
     /// What the user gave: a path, `-` for stdin, or `capture.har#3` for a HAR entry.
     pub path: String,
     pub text: String,
-    /// Where each line starts, found as far as `line_col` has been asked: most texts never
-    /// need it, and the findings of a 100 MB aggregate mostly point into its first part.
+    /// Line numbers of the offsets `line_col` was asked about: most texts never need one,
+    /// and the findings of a 100 MB aggregate mostly point into its first part.
     lines: std::sync::Mutex<LineIndex>,
 }
 
-/// The line starts of the text's first `scanned` bytes.
+/// Offsets with the number of line feeds before each, in offset order; a look-up counts
+/// the line feeds from the nearest one before it.
 #[derive(Debug, Clone)]
 struct LineIndex {
-    starts: Vec<usize>,
-    scanned: usize,
+    known: Vec<(usize, usize)>,
 }
-
-/// Bytes scanned ahead of the offset asked for, so nearby findings scan nothing more.
-const LINE_SCAN_AHEAD: usize = 1 << 20;
 
 impl Clone for SourceFile {
     fn clone(&self) -> Self {
@@ -68,8 +65,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             lines: std::sync::Mutex::new(LineIndex {
-                starts: vec![0],
-                scanned: 0,
+                known: vec![(0, 0)],
             }),
         }
     }
@@ -82,24 +78,26 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let mut index = self.line_index();
-        if offset >= index.scanned {
-            let from = index.scanned;
-            let to = offset
-                .max(from.saturating_add(LINE_SCAN_AHEAD))
-                .min(self.text.len());
-            let bytes = self.text.as_bytes().get(from..to).unwrap_or_default();
-            index
-                .starts
-                .extend(memchr::memchr_iter(b'\n', bytes).map(|i| from + i + 1));
-            index.scanned = to;
-        }
-        let line = match index.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let bytes = self.text.as_bytes();
+        let before = bytes.get(..offset).unwrap_or_default();
+        let line = {
+            let mut index = self.line_index();
+            let at = index.known.partition_point(|(o, _)| *o <= offset);
+            let (from, lines) = index
+                .known
+                .get(at.wrapping_sub(1))
+                .copied()
+                .unwrap_or((0, 0));
+            // Without an early exit, so that the count vectorises.
+            let counted = before
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .fold(0, |n, b| n + usize::from(*b == b'\n'));
+            index.known.insert(at, (offset, lines + counted));
+            lines + counted
         };
-        let line_start = index.starts.get(line).copied().unwrap_or(0);
-        drop(index);
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
         let column = self
             .text
             .get(line_start..offset)
