@@ -728,21 +728,25 @@ fn tag_name(b: &[u8], i: usize) -> &[u8] {
 const RECENT_ATOMS: usize = 256;
 /// The slot of `s` in the recent-atom table: names in the first half, values in the second.
 fn recent_slot(s: &str, value: bool) -> usize {
-    // The length and up to 16 bytes from each end, read as four words.
+    // The length and up to 16 bytes from each end, read as four (overlapping) words.
     let b = s.as_bytes();
+    let n = b.len();
     let word = |at: usize| {
-        let mut w = [0u8; 8];
-        let part = b.get(at..b.len().min(at + 8)).unwrap_or_default();
-        if let Some(dst) = w.get_mut(..part.len()) {
-            dst.copy_from_slice(part);
-        }
-        u64::from_le_bytes(w)
+        b.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
     };
-    let tail = b.len().saturating_sub(16).max(16);
+    let words = match n.checked_sub(8) {
+        Some(last) => [
+            word(0),
+            word(last.min(8)),
+            word(n.saturating_sub(16)),
+            word(last),
+        ],
+        None => [b.iter().fold(0, |w, c| (w << 8) | u64::from(*c)), 0, 0, 0],
+    };
     let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(23);
-    let hash = [word(0), word(8), word(tail), word(tail + 8)]
-        .into_iter()
-        .fold(b.len() as u64, mix);
+    let hash = words.into_iter().fold(n as u64, mix);
     (hash ^ (hash >> 32)) as usize % RECENT_ATOMS + if value { RECENT_ATOMS } else { 0 }
 }
 
