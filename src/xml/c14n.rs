@@ -152,7 +152,7 @@ fn innermost<'a>(decls: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
 /// Equal strings; names and URIs of one document are mostly the same atom, so the pointers
 /// are compared first.
 fn same(a: &str, b: &str) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || super::tree::eq(a, b)
 }
 
 /// The order of two strings by their bytes (what `str::cmp` gives), the same atom found equal

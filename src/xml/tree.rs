@@ -750,6 +750,26 @@ fn recent_slot(s: &str, value: bool) -> usize {
     (hash ^ (hash >> 32)) as usize % RECENT_ATOMS + if value { RECENT_ATOMS } else { 0 }
 }
 
+/// `a == b` for the short names and values of a document without a call to `memcmp`: up
+/// to 16 bytes are compared as two (overlapping) words.
+pub(crate) fn eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    match n {
+        0..=7 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 /// Longer strings are not kept in the per-thread cache, which so stays small.
 const RECENT_ATOM_MAX_LEN: usize = 64;
 
@@ -903,7 +923,7 @@ impl<'a> Builder<'a> {
 
     fn recent(&self, slot: usize, s: &str) -> Option<Atom> {
         match self.recent_atoms.0.get(slot) {
-            Some(Some(a)) if a.as_str() == s => Some(a.clone()),
+            Some(Some(a)) if eq(a, s) => Some(a.clone()),
             _ => None,
         }
     }
@@ -1279,7 +1299,10 @@ impl<'a> Builder<'a> {
             .bindings
             .iter()
             .rev()
-            .find(|(p, _)| p.as_deref() == prefix)?;
+            .find(|(p, _)| match (p, prefix) {
+                (Some(p), Some(q)) => eq(p, q),
+                (p, q) => p.is_none() && q.is_none(),
+            })?;
         (!uri.is_empty()).then(|| (p.clone(), uri.clone()))
     }
 
@@ -1753,6 +1776,29 @@ mod tests {
             });
             assert_eq!(read, ok, "{xml}");
         }
+    }
+
+    #[test]
+    fn short_strings_compare_as_words() {
+        let words = [
+            "",
+            "a",
+            "md",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "urn:oasis:names",
+            "0123456789abcdef",
+            "0123456789abcdeg",
+            "x0123456789abcdef",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+        assert!(!eq("abcdefgh-x-ijklmno", "abcdefgh-y-ijklmno"));
+        assert!(!eq("ab1defghijklmnop", "ab2defghijklmnop"));
     }
 
     #[test]
