@@ -888,6 +888,23 @@ struct Builder<'a> {
     raw_attributes: Vec<RawAttribute<'a>>,
     plain_attributes: Vec<(RawAttribute<'a>, Atom)>,
     root: Option<NodeId>,
+    /// Names as written, resolved: a document spells a few dozen names, each thousands of
+    /// times, under the same bindings.
+    qnames: Vec<Option<CachedQName<'a>>>,
+    /// Namespace declarations pushed on `bindings` so far: with the length of `bindings`, it
+    /// tells the bindings apart (between two pushes they only shrink).
+    binding_pushes: u64,
+}
+
+/// Slots of the resolved-name cache.
+const QNAMES: usize = 64;
+
+/// A name as written and what it resolved to under the bindings in force then.
+struct CachedQName<'a> {
+    written: &'a str,
+    is_element: bool,
+    bindings: (u64, usize),
+    name: QName,
 }
 
 impl<'a> Builder<'a> {
@@ -918,6 +935,8 @@ impl<'a> Builder<'a> {
             raw_attributes: Vec::new(),
             plain_attributes: Vec::new(),
             root: None,
+            qnames: (0..QNAMES).map(|_| None).collect(),
+            binding_pushes: 0,
         }
     }
 
@@ -1238,8 +1257,11 @@ impl<'a> Builder<'a> {
                 ));
             }
         }
-        self.bindings
-            .extend(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())));
+        if !ns_decls.is_empty() {
+            self.binding_pushes += 1;
+            self.bindings
+                .extend(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())));
+        }
 
         let name = self.qname(tag_name, true, span.start)?;
         let first_attribute = self.attributes.len();
@@ -1306,7 +1328,32 @@ impl<'a> Builder<'a> {
         (!uri.is_empty()).then(|| (p.clone(), uri.clone()))
     }
 
-    fn qname(&mut self, written: &str, is_element: bool, at: usize) -> Result<QName, XmlError> {
+    fn qname(&mut self, written: &'a str, is_element: bool, at: usize) -> Result<QName, XmlError> {
+        let bindings = (self.binding_pushes, self.bindings.len());
+        let slot = recent_slot(written, is_element) % QNAMES;
+        if let Some(Some(c)) = self.qnames.get(slot) {
+            if c.is_element == is_element && c.bindings == bindings && eq(c.written, written) {
+                return Ok(c.name.clone());
+            }
+        }
+        let name = self.resolve_qname(written, is_element, at)?;
+        if let Some(c) = self.qnames.get_mut(slot) {
+            *c = Some(CachedQName {
+                written,
+                is_element,
+                bindings,
+                name: name.clone(),
+            });
+        }
+        Ok(name)
+    }
+
+    fn resolve_qname(
+        &mut self,
+        written: &str,
+        is_element: bool,
+        at: usize,
+    ) -> Result<QName, XmlError> {
         // A byte search: `str::split_once(char)` sets up a searcher for each name.
         let colon = written.bytes().position(|b| b == b':');
         let (prefix, local) =
@@ -1776,6 +1823,27 @@ mod tests {
             });
             assert_eq!(read, ok, "{xml}");
         }
+    }
+
+    #[test]
+    fn a_name_resolves_under_the_bindings_in_force() {
+        let xml = r#"<a xmlns:p="urn:1" xmlns="urn:d"><p:x y="1"/><b xmlns:p="urn:2"><p:x y="2"/></b><p:x/><c xmlns:p="urn:3" xmlns="urn:e"><p:x/><y y="3"/></c><y y="4"/></a>"#;
+        let doc = Document::parse(xml).unwrap();
+        let ns_of = |local: &str| -> Vec<Option<String>> {
+            doc.ids()
+                .filter_map(|n| doc.element(n))
+                .filter(|e| e.name.local == local)
+                .map(|e| e.name.ns.as_ref().map(|a| a.to_string()))
+                .collect()
+        };
+        let some = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(ns_of("x"), some(&["urn:1", "urn:2", "urn:1", "urn:3"]));
+        assert_eq!(ns_of("y"), some(&["urn:e", "urn:d"]));
+        // An unprefixed attribute is in no namespace, whatever the default.
+        assert!(doc
+            .ids()
+            .flat_map(|n| doc.attributes(n))
+            .all(|a| a.name.ns.is_none()));
     }
 
     #[test]
