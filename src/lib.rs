@@ -13,6 +13,13 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+/// Trees of many small nodes are built and dropped on every worker: mimalloc's per-thread
+/// heaps make that cheaper than the system allocator. Built without transparent huge pages:
+/// with them the resident memory of an aggregate lint grows by a third and the time spent
+/// zeroing pages varies from run to run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cli;
 pub mod clock;
 pub mod commands;

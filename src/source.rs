@@ -32,14 +32,31 @@ impl Span {
 }
 
 /// One text a report points into: a decoded message, a configuration file, a metadata file.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct SourceFile {
     /// What the user gave: a path, `-` for stdin, or `capture.har#3` for a HAR entry.
     pub path: String,
     pub text: String,
-    /// Where each line starts, found on the first `line_col`: most texts never need it, and
-    /// a 100 MB aggregate would scan itself before its work could start.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// Line numbers of the offsets `line_col` was asked about: most texts never need one,
+    /// and the findings of a 100 MB aggregate mostly point into its first part.
+    lines: std::sync::Mutex<LineIndex>,
+}
+
+/// Offsets with the number of line feeds before each, in offset order; a look-up counts
+/// the line feeds from the nearest one before it.
+#[derive(Debug, Clone)]
+struct LineIndex {
+    known: Vec<(usize, usize)>,
+}
+
+impl Clone for SourceFile {
+    fn clone(&self) -> Self {
+        SourceFile {
+            path: self.path.clone(),
+            text: self.text.clone(),
+            lines: std::sync::Mutex::new(self.line_index().clone()),
+        }
+    }
 }
 
 impl SourceFile {
@@ -47,27 +64,37 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
-            line_starts: std::sync::OnceLock::new(),
+            lines: std::sync::Mutex::new(LineIndex {
+                known: vec![(0, 0)],
+            }),
         }
     }
 
-    fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
-                .collect()
-        })
+    fn line_index(&self) -> std::sync::MutexGuard<'_, LineIndex> {
+        // The index is only ever extended: one left half-extended by a panic is still right.
+        self.lines.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line_starts = self.line_starts();
-        let line = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let bytes = self.text.as_bytes();
+        let before = bytes.get(..offset).unwrap_or_default();
+        let line = {
+            let mut index = self.line_index();
+            let at = index.known.partition_point(|(o, _)| *o <= offset);
+            let (from, lines) = index
+                .known
+                .get(at.wrapping_sub(1))
+                .copied()
+                .unwrap_or((0, 0));
+            // memchr counts with vector instructions.
+            let counted =
+                memchr::memchr_iter(b'\n', before.get(from..).unwrap_or_default()).count();
+            index.known.insert(at, (offset, lines + counted));
+            lines + counted
         };
-        let line_start = line_starts.get(line).copied().unwrap_or(0);
+        let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
         let column = self
             .text
             .get(line_start..offset)
@@ -93,5 +120,21 @@ mod tests {
         assert_eq!(f.line_col(7), (2, 4));
         assert_eq!(f.line_col(8), (3, 1));
         assert_eq!(f.line_col(999), (3, 2));
+    }
+
+    #[test]
+    fn lines_found_in_any_order_agree_with_a_full_count() {
+        let text: String = (0..300_000).map(|i| format!("line {i}\n")).collect();
+        let f = SourceFile::new("x", text.clone());
+        for offset in [text.len() - 3, 17, 2_500_000, 0, 1_048_576, text.len()] {
+            let line = text[..offset].matches('\n').count() + 1;
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(
+                f.line_col(offset),
+                (line, offset - start + 1),
+                "at {offset}"
+            );
+            assert_eq!(f.clone().line_col(offset), (line, offset - start + 1));
+        }
     }
 }

@@ -27,8 +27,8 @@ pub struct CertInfo {
     pub not_before: Option<DateTime<Utc>>,
     pub not_after: Option<DateTime<Utc>>,
     /// Upper-case hex pairs separated by colons, as IdP consoles show them.
-    pub sha256_fingerprint: String,
-    pub sha1_fingerprint: String,
+    pub sha256_fingerprint: Fingerprint,
+    pub sha1_fingerprint: Fingerprint,
     /// `RSA`, `EC`, `Ed25519`, …
     pub key_type: String,
     /// RSA modulus bits or EC curve size.
@@ -39,13 +39,86 @@ pub struct CertInfo {
     pub self_signed: bool,
 }
 
+/// A fingerprint of a certificate's DER, computed on first use: a lint of thousands of
+/// certificates shows only those a finding names.
+#[derive(Clone)]
+pub struct Fingerprint {
+    der: Arc<[u8]>,
+    hash: Hash,
+    hex: OnceLock<String>,
+}
+
+impl Fingerprint {
+    fn new(der: &Arc<[u8]>, hash: Hash) -> Fingerprint {
+        Fingerprint {
+            der: der.clone(),
+            hash,
+            hex: OnceLock::new(),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.hex.get_or_init(|| fingerprint(&self.der, self.hash))
+    }
+}
+
+impl std::ops::Deref for Fingerprint {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Fingerprint {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Fingerprint {}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// A parsed certificate: the DER, its details, its public key, and OpenSSL's view of it.
 #[derive(Clone)]
 pub struct Certificate {
     pub der: Arc<[u8]>,
     pub info: CertInfo,
     pub x509: OpenSslView,
-    public_key: Result<PKey<Public>, String>,
+    public_key: PublicKey,
+}
+
+/// A certificate's public key as OpenSSL's. An RSA key read by [`der`] is built on first
+/// use from its RSAPublicKey (where it lies in the DER): only keys that verify need it.
+#[derive(Clone)]
+struct PublicKey {
+    built: OnceLock<Result<PKey<Public>, String>>,
+    rsa_public_key: Option<std::ops::Range<usize>>,
+}
+
+impl PublicKey {
+    fn built(key: Result<PKey<Public>, String>) -> PublicKey {
+        PublicKey {
+            built: OnceLock::from(key),
+            rsa_public_key: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Certificate {
@@ -101,16 +174,14 @@ impl Certificate {
     /// string names, plain times); by OpenSSL otherwise, which describes odd certificates and
     /// words the errors.
     pub fn from_der(der: &[u8]) -> Result<Certificate, String> {
-        match read_der(der) {
-            Some((info, key)) => {
-                let der: Arc<[u8]> = der.into();
-                Ok(Certificate {
-                    x509: OpenSslView::new(der.clone()),
-                    der,
-                    info,
-                    public_key: Ok(key),
-                })
-            }
+        let shared: Arc<[u8]> = der.into();
+        match read_der(&shared) {
+            Some((info, public_key)) => Ok(Certificate {
+                x509: OpenSslView::new(shared.clone()),
+                der: shared,
+                info,
+                public_key,
+            }),
             None => Certificate::from_der_openssl(der),
         }
     }
@@ -118,16 +189,16 @@ impl Certificate {
     /// The certificate as OpenSSL's `d2i_X509` reads it, and the details from that.
     fn from_der_openssl(der: &[u8]) -> Result<Certificate, String> {
         let x509 = X509::from_der(der).map_err(|e| not_a_certificate(&e))?;
-        let info = describe(&x509, der)?;
+        let der: Arc<[u8]> = der.into();
+        let info = describe(&x509, &der)?;
         let public_key = x509
             .public_key()
             .map_err(|e| format!("unreadable public key: {e}"));
-        let der: Arc<[u8]> = der.into();
         Ok(Certificate {
             x509: OpenSslView::decoded(der.clone(), x509),
             der,
             info,
-            public_key,
+            public_key: PublicKey::built(public_key),
         })
     }
 
@@ -169,7 +240,16 @@ impl Certificate {
     }
 
     pub fn public_key(&self) -> Result<PKey<Public>, String> {
-        self.public_key.clone()
+        self.public_key
+            .built
+            .get_or_init(|| {
+                self.public_key
+                    .rsa_public_key
+                    .clone()
+                    .and_then(|at| rsa_key(self.der.get(at)?))
+                    .ok_or_else(|| "unreadable public key".to_string())
+            })
+            .clone()
     }
 
     /// Is `t` inside the certificate's validity period?
@@ -228,13 +308,13 @@ fn plain_pem(bytes: &[u8]) -> Option<Vec<Certificate>> {
         if !outer.is_empty() {
             return None;
         }
-        let (info, key) = read_der(&der)?;
         let der: Arc<[u8]> = der.into();
+        let (info, public_key) = read_der(&der)?;
         certificates.push(Certificate {
             x509: OpenSslView::new(der.clone()),
             der,
             info,
-            public_key: Ok(key),
+            public_key,
         });
         rest = block.get(end + PEM_END.len()..)?;
         if !(rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n")) {
@@ -249,8 +329,9 @@ const EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 
 /// The details and public key of a certificate of the usual shape (RFC 5280 §4.1), read with
 /// [`der`]; `None` for anything else, including every shape OpenSSL would refuse.
-fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
+fn read_der(shared: &Arc<[u8]>) -> Option<(CertInfo, PublicKey)> {
     use der::{Reader, BIT_STRING, INTEGER, OID, SEQUENCE};
+    let bytes: &[u8] = shared;
     // Bytes after the certificate are ignored, as `d2i_X509` ignores them.
     let mut certificate = Reader::new(bytes).sequence()?;
     let mut tbs = certificate.sequence()?;
@@ -291,7 +372,7 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
         return None;
     }
 
-    let (key, key_type, curve) = match key_oid {
+    let (key, key_bits, key_type, curve) = match key_oid {
         RSA_ENCRYPTION
             if key_parameters
                 == der::Tlv {
@@ -299,7 +380,12 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
                     content: &[],
                 } =>
         {
-            (rsa_key(key_bytes)?, "RSA", None)
+            let bits = rsa_modulus_bits(key_bytes)?;
+            let key = PublicKey {
+                built: OnceLock::new(),
+                rsa_public_key: Some(range_within(bytes, key_bytes)?),
+            };
+            (key, bits, "RSA", None)
         }
         EC_PUBLIC_KEY if key_parameters.tag == OID => {
             // The NIST curves only: OpenSSL makes other named curves other key types (SM2).
@@ -315,7 +401,12 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
                 return None;
             }
             let (key, curve) = ec_key(curve, key_bytes)?;
-            (key, "EC", Some(curve))
+            (
+                PublicKey::built(Ok(key.clone())),
+                key.bits(),
+                "EC",
+                Some(curve),
+            )
         }
         _ => return None,
     };
@@ -331,10 +422,10 @@ fn read_der(bytes: &[u8]) -> Option<(CertInfo, PKey<Public>)> {
             serial,
             not_before: Some(not_before),
             not_after: Some(not_after),
-            sha256_fingerprint: fingerprint(bytes, Hash::Sha256),
-            sha1_fingerprint: fingerprint(bytes, Hash::Sha1),
+            sha256_fingerprint: Fingerprint::new(shared, Hash::Sha256),
+            sha1_fingerprint: Fingerprint::new(shared, Hash::Sha1),
             key_type: key_type.to_string(),
-            key_bits: key.bits(),
+            key_bits,
             curve,
             signature_algorithm,
         },
@@ -453,8 +544,8 @@ fn extension_list(content: &[u8]) -> Option<()> {
     Some(())
 }
 
-/// An RSAPublicKey (RFC 8017 §A.1.1) as OpenSSL's key, built from n and e without its decoder.
-fn rsa_key(bytes: &[u8]) -> Option<PKey<Public>> {
+/// The modulus n and exponent e of an RSAPublicKey (RFC 8017 §A.1.1).
+fn rsa_components(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     let mut outer = der::Reader::new(bytes);
     let mut key = outer.sequence()?;
     let n = der::positive_integer(key.expect(der::INTEGER)?)?;
@@ -462,6 +553,28 @@ fn rsa_key(bytes: &[u8]) -> Option<PKey<Public>> {
     if !key.is_empty() || !outer.is_empty() {
         return None;
     }
+    Some((n, e))
+}
+
+/// The size of an RSAPublicKey's modulus in bits, as OpenSSL counts it (`BN_num_bits`).
+fn rsa_modulus_bits(bytes: &[u8]) -> Option<u32> {
+    let (n, _) = rsa_components(bytes)?;
+    let first = n.first()?;
+    u32::try_from(n.len() * 8)
+        .ok()?
+        .checked_sub(first.leading_zeros())
+}
+
+/// Where `inner`, a part of `outer`, lies in it.
+fn range_within(outer: &[u8], inner: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize)?;
+    let range = start..start.checked_add(inner.len())?;
+    (range.end <= outer.len()).then_some(range)
+}
+
+/// An RSAPublicKey as OpenSSL's key, built from n and e without its decoder.
+fn rsa_key(bytes: &[u8]) -> Option<PKey<Public>> {
+    let (n, e) = rsa_components(bytes)?;
     let rsa = Rsa::from_public_components(BigNum::from_slice(n).ok()?, BigNum::from_slice(e).ok()?)
         .ok()?;
     PKey::from_rsa(rsa).ok()
@@ -515,7 +628,7 @@ pub fn fingerprint(der: &[u8], hash: Hash) -> String {
     out
 }
 
-fn describe(x509: &X509, der: &[u8]) -> Result<CertInfo, String> {
+fn describe(x509: &X509, der: &Arc<[u8]>) -> Result<CertInfo, String> {
     let (key_type, key_bits, curve) = match x509.public_key() {
         Ok(pk) => {
             let bits = pk.bits();
@@ -557,8 +670,8 @@ fn describe(x509: &X509, der: &[u8]) -> Result<CertInfo, String> {
         serial,
         not_before: asn1_to_chrono(x509.not_before()),
         not_after: asn1_to_chrono(x509.not_after()),
-        sha256_fingerprint: fingerprint(der, Hash::Sha256),
-        sha1_fingerprint: fingerprint(der, Hash::Sha1),
+        sha256_fingerprint: Fingerprint::new(der, Hash::Sha256),
+        sha1_fingerprint: Fingerprint::new(der, Hash::Sha1),
         key_type,
         key_bits,
         curve,
@@ -701,7 +814,7 @@ mod tests {
             false,
             false,
         );
-        assert!(read_der(&der).is_none());
+        assert!(read_der(&der[..].into()).is_none());
         assert_same_as_openssl(&der, "secp256k1");
         assert_eq!(
             Certificate::from_der(&der).unwrap().info.curve.as_deref(),
@@ -863,7 +976,7 @@ mod tests {
             for der in certificates_in(&bytes) {
                 assert_same_as_openssl(&der, &file.display().to_string());
                 compared += 1;
-                by_der += usize::from(read_der(&der).is_some());
+                by_der += usize::from(read_der(&der[..].into()).is_some());
             }
         }
         println!(
@@ -994,7 +1107,7 @@ mod tests {
             }
             let der = generated(key, &bn, &subject, &issuer_cn, not_before,
                                 not_before + days * 86_400, sha1, extension);
-            prop_assert!(read_der(&der).is_some());
+            prop_assert!(read_der(&der[..].into()).is_some());
             assert_same_as_openssl(&der, "generated");
 
             let ecdsa = key.id() == Id::EC;

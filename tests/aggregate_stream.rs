@@ -31,22 +31,22 @@ fn methods() -> Vec<Method> {
     ]
 }
 
-/// The head part and the blocks of `text` (blocks of about `target` bytes).
-fn parts(text: &str, target: usize) -> (Document, Vec<Document>) {
+/// The head part and the blocks of `text` (blocks of about `target` bytes); `None` when a
+/// block does not parse (a cut that is not between two children of the root).
+fn parts(text: &str, target: usize) -> Option<(Document, Vec<Document>)> {
     let layout = RootLayout::scan(text).expect("the layout");
     let head_end = layout
-        .children
-        .first()
+        .first_child
         .map_or(layout.root_end_tag.start, |c| c.end);
     let head_span = ssolint::source::Span::new(layout.root_start_tag.end, head_end);
     let limits = Limits::default();
     let head = Document::parse_root_part(text, &layout, head_span, true, limits).expect("head");
     let blocks = layout
-        .blocks(head_end, target)
+        .blocks(text, head_end, target)
         .into_iter()
-        .map(|b| Document::parse_root_part(text, &layout, b, false, limits).expect("block"))
-        .collect();
-    (head, blocks)
+        .map(|b| Document::parse_root_part(text, &layout, b, false, limits).ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some((head, blocks))
 }
 
 /// Every node's span and path, in document order (a part's copy of the root counted once).
@@ -74,9 +74,12 @@ fn assembled(head: &Document, blocks: &[Document], exclude: bool, m: &Method) ->
     out
 }
 
-fn check_parts_equal_whole(text: &str, target: usize) {
+/// Whether `text` was read in parts; when it was, the parts are the whole.
+fn check_parts_equal_whole(text: &str, target: usize) -> bool {
     let whole = Document::parse(text).expect("whole");
-    let (head, blocks) = parts(text, target);
+    let Some((head, blocks)) = parts(text, target) else {
+        return false;
+    };
     let mut got = nodes(&head, false);
     for b in &blocks {
         got.extend(nodes(b, true));
@@ -96,6 +99,7 @@ fn check_parts_equal_whole(text: &str, target: usize) {
             );
         }
     }
+    true
 }
 
 /// A generated element: nested namespaces (default and prefixed, declared and
@@ -145,29 +149,50 @@ fn element(depth: u32) -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn document() -> impl Strategy<Value = String> {
+/// A generated document, and whether its root's child elements all have a name (`m:c`)
+/// that no element below them has, as an aggregate's EntityDescriptors do.
+fn document() -> impl Strategy<Value = (String, bool)> {
     (
         prop::collection::vec(element(3), 1..12),
         prop_oneof![Just(""), Just("<!-- before -->\n"), Just("<?pi x?>")],
         prop_oneof![Just(""), Just("\n<!-- after -->\n")],
+        any::<bool>(),
     )
-        .prop_map(|(children, before, after)| {
-            format!(
+        .prop_map(|(children, before, after, distinct)| {
+            let children: Vec<String> = if distinct {
+                children
+                    .into_iter()
+                    .map(|c| {
+                        if c.starts_with("<") && !c.starts_with("<!") && !c.starts_with("<?") {
+                            format!("<m:c xmlns:m=\"urn:m\">{c}</m:c>")
+                        } else {
+                            c
+                        }
+                    })
+                    .collect()
+            } else {
+                children
+            };
+            let text = format!(
                 "<?xml version=\"1.0\"?>\n{before}<r xmlns=\"urn:d\" xmlns:a=\"urn:a\" xml:lang=\"fr\" ID=\"root\">{}</r>{after}",
                 children.concat()
-            )
+            );
+            (text, distinct)
         })
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// Parts cover the whole document node for node, and their canonical pieces assemble
-    /// into the whole canonical form under every method, with and without the first child
-    /// excluded (the enveloped signature).
+    /// Parts that parse cover the whole document node for node, and their canonical pieces
+    /// assemble into the whole canonical form under every method, with and without the
+    /// first child excluded (the enveloped signature). Cut where children named as the
+    /// root's children start, a document whose name recurs below may not read in parts;
+    /// one whose name does not always does.
     #[test]
-    fn parts_assemble_into_the_whole(text in document(), target in 1usize..200) {
-        check_parts_equal_whole(&text, target);
+    fn parts_assemble_into_the_whole((text, distinct) in document(), target in 1usize..200) {
+        let read = check_parts_equal_whole(&text, target);
+        prop_assert!(read || !distinct, "not read in parts: {text}");
     }
 }
 
@@ -186,14 +211,13 @@ fn a_document_the_parser_refuses_is_refused_by_a_part() {
             None => true,
             Some(layout) => {
                 let head_end = layout
-                    .children
-                    .first()
+                    .first_child
                     .map_or(layout.root_end_tag.start, |c| c.end);
                 let limits = Limits::default();
                 let head_span = ssolint::source::Span::new(layout.root_start_tag.end, head_end);
                 Document::parse_root_part(bad, &layout, head_span, true, limits).is_err()
                     || layout
-                        .blocks(head_end, 1)
+                        .blocks(bad, head_end, 1)
                         .into_iter()
                         .any(|b| Document::parse_root_part(bad, &layout, b, false, limits).is_err())
             }

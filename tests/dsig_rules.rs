@@ -349,12 +349,12 @@ fn untrusted_key_reports_both_fingerprints() {
         .expected
         .as_ref()
         .unwrap()
-        .contains(&trusted[0].info.sha256_fingerprint));
+        .contains(trusted[0].info.sha256_fingerprint.as_str()));
     assert!(f
         .found
         .as_ref()
         .unwrap()
-        .contains(&rotated[0].info.sha256_fingerprint));
+        .contains(rotated[0].info.sha256_fingerprint.as_str()));
     assert!(f
         .found
         .as_ref()

@@ -44,13 +44,14 @@ pub fn check_certificate(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let place = |f: Finding| f.at(at.file, at.span).element(at.element);
-    let name = describe(c);
+    // Described only for a finding: the description needs the fingerprint.
+    let name = || describe(c);
     if let Some(na) = c.info.not_after {
         if na < now {
             out.push(
                 place(Finding::new(
                     &rule::CERT_EXPIRED,
-                    format!("{name} expired {} ({na})", clock::relative(na, now)),
+                    format!("{} expired {} ({na})", name(), clock::relative(na, now)),
                 ))
                 .found(na.to_rfc3339())
                 .expected(format!("valid at {}", now.to_rfc3339())),
@@ -60,7 +61,8 @@ pub fn check_certificate(
                 place(Finding::new(
                     &rule::CERT_EXPIRING,
                     format!(
-                        "{name} expires {} ({na}), inside the {} warning window",
+                        "{} expires {} ({na}), inside the {} warning window",
+                        name(),
                         clock::relative(na, now),
                         clock::human_duration(warn_within)
                     ),
@@ -74,7 +76,11 @@ pub fn check_certificate(
             out.push(
                 place(Finding::new(
                     &rule::CERT_NOT_YET_VALID,
-                    format!("{name} becomes valid {} ({nb})", clock::relative(nb, now)),
+                    format!(
+                        "{} becomes valid {} ({nb})",
+                        name(),
+                        clock::relative(nb, now)
+                    ),
                 ))
                 .found(nb.to_rfc3339()),
             );
@@ -84,7 +90,7 @@ pub fn check_certificate(
         out.push(
             place(Finding::new(
                 &rule::WEAK_KEY,
-                format!("{name} has a {}-bit RSA key", c.info.key_bits),
+                format!("{} has a {}-bit RSA key", name(), c.info.key_bits),
             ))
             .expected("RSA ≥ 2048 bits")
             .found(format!("RSA {} bits", c.info.key_bits)),
@@ -94,7 +100,7 @@ pub fn check_certificate(
         out.push(
             place(Finding::new(
                 &rule::SHA1_CERTIFICATE,
-                format!("{name} is signed with {}", c.info.signature_algorithm),
+                format!("{} is signed with {}", name(), c.info.signature_algorithm),
             ))
             .found(c.info.signature_algorithm.clone())
             .expected("sha256WithRSAEncryption or stronger"),

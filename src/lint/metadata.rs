@@ -367,7 +367,8 @@ impl MetadataLint<'_> {
             .chain(idp.single_logout_services.iter())
         {
             if let Some(loc) = &ep.location {
-                if loc.value.to_ascii_lowercase().starts_with("http://") {
+                let scheme = loc.value.get(..7);
+                if scheme.is_some_and(|s| s.eq_ignore_ascii_case("http://")) {
                     out.push(
                         Finding::new(
                             &rule::INSECURE_ENDPOINT,

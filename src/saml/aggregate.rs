@@ -2,7 +2,7 @@
 //! entities at a time, so linting and verifying one holds its text once plus a few small
 //! trees.
 //!
-//! The root's content is cut at child elements ([`RootLayout`]); the head (everything up to
+//! The root's content is cut where child elements start ([`RootLayout`]); the head (everything up to
 //! the end of the root's first child element, normally its `ds:Signature`, and what follows
 //! the root) is one tree, and every later block is parsed on its own by the one parser,
 //! under a copy of the root's start tag, by `SSOLINT_THREADS` workers. The enveloped
@@ -20,7 +20,7 @@ use crate::xml::{Document, XmlError};
 use openssl::hash::Hasher;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 /// Content bytes per block.
 const BLOCK: usize = 256 * 1024;
@@ -41,6 +41,8 @@ struct Parts<'t> {
     layout: RootLayout,
     blocks: Vec<Span>,
     limits: Limits,
+    /// Canonical-form buffers already hashed, for the next blocks.
+    spare_canonical: Mutex<Vec<Vec<u8>>>,
 }
 
 /// The digest to compute while reading: the Reference's job (its target is the root) and
@@ -84,15 +86,14 @@ impl<'t> Aggregate<'t> {
         let limits = Limits::default();
         let layout = RootLayout::scan(text)?;
         let head_end = layout
-            .children
-            .first()
+            .first_child
             .map_or(layout.root_end_tag.start, |c| c.end);
         let head_content = Span::new(layout.root_start_tag.end, head_end);
         let head = Document::parse_root_part(text, &layout, head_content, true, limits).ok()?;
         if !head.is_named(head.root, ns::MD, "EntitiesDescriptor") {
             return None;
         }
-        let blocks = layout.blocks(head_end, BLOCK);
+        let blocks = layout.blocks(text, head_end, BLOCK);
         Some(Aggregate {
             head,
             parts: Parts {
@@ -100,6 +101,7 @@ impl<'t> Aggregate<'t> {
                 layout,
                 blocks,
                 limits,
+                spare_canonical: Mutex::new(Vec::new()),
             },
         })
     }
@@ -143,6 +145,7 @@ impl<'t> Aggregate<'t> {
                 h.update(out.canonical.get(out.content).unwrap_or_default())
                     .map_err(|_| Unstreamable::Digest)?;
             }
+            self.parts.recycle(out.canonical);
             nodes += out.nodes;
             id_elsewhere += out.ids;
             signatures_elsewhere += out.signatures;
@@ -178,6 +181,19 @@ impl<'t> Aggregate<'t> {
 }
 
 impl Parts<'_> {
+    /// Keep a hashed block's buffer for a later block (as many as can be in flight).
+    fn recycle(&self, mut canonical: Vec<u8>) {
+        if canonical.capacity() == 0 {
+            return;
+        }
+        canonical.clear();
+        if let Ok(mut spare) = self.spare_canonical.lock() {
+            if spare.len() < WINDOW {
+                spare.push(canonical);
+            }
+        }
+    }
+
     fn parallel<R: Send>(
         &self,
         workers: usize,
@@ -243,12 +259,14 @@ impl Parts<'_> {
         ));
         let doc = Document::parse_root_part(self.text, &self.layout, span, false, self.limits)
             .map_err(Unstreamable::Xml)?;
-        // The canonical form is about as long as the text: one allocation, no regrowth.
-        let mut canonical = Vec::with_capacity(if method.is_some() {
-            span.len() + span.len() / 8
-        } else {
-            0
-        });
+        // The canonical form is about as long as the text: room for it up front, no regrowth.
+        let mut canonical = Vec::new();
+        if method.is_some() {
+            if let Ok(mut spare) = self.spare_canonical.lock() {
+                canonical = spare.pop().unwrap_or_default();
+            }
+            canonical.reserve(span.len() + span.len() / 8);
+        }
         let content = match method {
             Some(m) => c14n::canonicalize_into(&doc, doc.root, None, m, &mut canonical),
             None => 0..0,

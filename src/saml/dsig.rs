@@ -481,11 +481,9 @@ impl SigScheme {
 /// Does an ancestor of `node` carry `xml:base`?
 fn inherits_xml_base(doc: &Document, node: NodeId) -> bool {
     std::iter::successors(doc.parent(node), |n| doc.parent(*n)).any(|a| {
-        doc.element(a).is_some_and(|e| {
-            e.attributes
-                .iter()
-                .any(|at| at.name.is(crate::xml::tree::XML_NS, "base"))
-        })
+        doc.attributes(a)
+            .iter()
+            .any(|at| at.name.is(crate::xml::tree::XML_NS, "base"))
     })
 }
 

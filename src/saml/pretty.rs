@@ -72,7 +72,7 @@ fn node(
                     None => tag.push_str(&format!(" xmlns=\"{}\"", escape(&d.uri, true))),
                 }
             }
-            for a in &e.attributes {
+            for a in doc.attributes(id) {
                 tag.push_str(&format!(
                     " {}=\"{}\"",
                     a.name.written(),

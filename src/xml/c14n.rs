@@ -142,8 +142,26 @@ fn innermost<'a>(decls: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
     decls
         .iter()
         .rev()
-        .find(|(p, _)| *p == prefix)
+        .find(|(p, _)| match (p, prefix) {
+            (Some(p), Some(q)) => same(p, q),
+            (p, q) => p.is_none() && q.is_none(),
+        })
         .map(|(_, u)| *u)
+}
+
+/// Equal strings; names and URIs of one document are mostly the same atom, so the pointers
+/// are compared first.
+fn same(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || super::tree::eq(a, b)
+}
+
+/// The order of two strings by their bytes (what `str::cmp` gives), the same atom found equal
+/// without reading it and short names compared without a call to `memcmp`.
+fn order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.as_ptr() == b.as_ptr() && a.len() == b.len() {
+        return std::cmp::Ordering::Equal;
+    }
+    a.bytes().cmp(b.bytes())
 }
 
 struct Canon<'a> {
@@ -221,8 +239,8 @@ impl<'a> Canon<'a> {
         let mut found: Vec<(&'a str, &'a str)> = Vec::new();
         let mut cur = doc.parent(apex);
         while let Some(c) = cur {
-            if let Some(e) = doc.element(c) {
-                for a in &e.attributes {
+            if doc.element(c).is_some() {
+                for a in doc.attributes(c) {
                     if a.name.ns.as_deref() != Some(XML_NS) {
                         continue;
                     }
@@ -255,7 +273,7 @@ impl<'a> Canon<'a> {
             // The default namespace is undeclared (`xmlns=""`) only when an output ancestor
             // rendered a non-empty default.
             (None, None) => !uri.is_empty(),
-            (_, Some(r)) => r != uri,
+            (_, Some(r)) => !same(r, uri),
             (Some(_), None) => true,
         }
     }
@@ -305,7 +323,7 @@ impl<'a> Canon<'a> {
                 let mut candidates = std::mem::take(&mut self.candidates_buf);
                 candidates.clear();
                 candidates.push(e.name.prefix.as_deref());
-                for a in &e.attributes {
+                for a in doc.attributes(id) {
                     if let Some(p) = a.name.prefix.as_deref() {
                         candidates.push(Some(p));
                     }
@@ -351,7 +369,7 @@ impl<'a> Canon<'a> {
                 }
             }
         }
-        decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
+        decls.sort_by(|a, b| order(a.0.unwrap_or(""), b.0.unwrap_or("")));
 
         let prefix = e.name.prefix.as_deref();
         let local = e.name.local.as_str();
@@ -373,7 +391,7 @@ impl<'a> Canon<'a> {
         // Attributes: sorted by namespace URI (none first), then local name.
         let mut attrs = std::mem::take(&mut self.attrs_buf);
         attrs.clear();
-        attrs.extend(e.attributes.iter().map(|a| {
+        attrs.extend(doc.attributes(id).iter().map(|a| {
             (
                 a.name.ns.as_deref().unwrap_or(""),
                 a.name.local.as_str(),
@@ -391,7 +409,7 @@ impl<'a> Canon<'a> {
                 }
             }
         }
-        attrs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        attrs.sort_by(|a, b| order(a.0, b.0).then_with(|| order(a.1, b.1)));
         for &(_, local, prefix, value) in &attrs {
             self.out.push(b' ');
             push_name(&mut self.out, prefix, local);

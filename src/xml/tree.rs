@@ -184,8 +184,9 @@ pub struct NsDecl {
 #[derive(Debug, Clone)]
 pub struct Element {
     pub name: QName,
-    /// Attributes in document order, without namespace declarations.
-    pub attributes: Vec<Attribute>,
+    /// Where its attributes (in document order, without namespace declarations) are in the
+    /// document's one list of attributes (start, count); see [`Document::attributes`].
+    attributes: (u32, u32),
     /// Namespace declarations written on this element, in document order.
     pub ns_decls: Vec<NsDecl>,
     /// Where its children are in the document's one list of children (start, count): one
@@ -225,6 +226,8 @@ pub struct Document {
     nodes: Vec<Node>,
     /// The children of every element, each element's together ([`Element::children`]).
     child_ids: Vec<NodeId>,
+    /// The attributes of every element, each element's together ([`Element::attributes`]).
+    attributes: Vec<Attribute>,
     /// Top-level nodes (comments and PIs around the root, and the root itself).
     pub top_level: Vec<NodeId>,
     pub root: NodeId,
@@ -382,10 +385,20 @@ impl Document {
         false
     }
 
+    /// The attributes of an element in document order, without namespace declarations
+    /// (empty for other nodes).
+    pub fn attributes(&self, id: NodeId) -> &[Attribute] {
+        self.element(id)
+            .and_then(|e| {
+                let (start, count) = (e.attributes.0 as usize, e.attributes.1 as usize);
+                self.attributes.get(start..start + count)
+            })
+            .unwrap_or(&[])
+    }
+
     /// An attribute without namespace, by local name.
     pub fn attr(&self, id: NodeId, local: &str) -> Option<&Attribute> {
-        self.element(id)?
-            .attributes
+        self.attributes(id)
             .iter()
             .find(|a| a.name.ns.is_none() && a.name.local == local)
     }
@@ -483,28 +496,34 @@ impl Document {
 
     /// The element's ID attribute, if any.
     pub fn id_attr(&self, id: NodeId) -> Option<&Attribute> {
-        let e = self.element(id)?;
-        e.attributes
+        self.attributes(id)
             .iter()
             .find(|a| a.name.ns.is_none() && matches!(a.name.local.as_str(), "ID" | "Id" | "id"))
     }
 }
 
-/// Where the root element's start tag, child elements and end tag lie, found by a scan that
-/// builds no nodes, so a large document (a federation aggregate) can be read one block of
-/// children at a time with [`Document::parse_root_part`].
+/// Where the root element's start tag, first child element and end tag lie, found by a scan
+/// that builds no nodes, and where the rest of its content may be cut into blocks, so a large
+/// document (a federation aggregate) can be read one block of children at a time with
+/// [`Document::parse_root_part`].
 ///
 /// The scan skips comments, CDATA sections, processing instructions and quoted attribute
 /// values the way the tokeniser does, but checks nothing else: every byte it passes over is
-/// read again by the parser, which refuses what it would refuse in the whole document, and a
-/// boundary the scan got wrong leaves a part that does not parse. Callers fall back to
-/// [`Document::parse`] whenever the scan or a part fails.
+/// read again by the parser, which refuses what it would refuse in the whole document. Past
+/// the first children nothing is scanned: the end tag is looked for from the end and block
+/// boundaries where the root's children start with their usual name ([`RootLayout::blocks`]).
+/// A boundary that is not between two children of the root leaves a part that does not parse
+/// (the part before it ends inside markup or inside an element), and so does an end tag that
+/// is not the root's; callers fall back to [`Document::parse`] whenever a part fails.
 #[derive(Debug, Clone)]
 pub struct RootLayout {
     pub root_start_tag: Span,
     pub root_end_tag: Span,
-    /// The root's child elements, in document order.
-    pub children: Vec<Span>,
+    /// The root's first child element.
+    pub first_child: Option<Span>,
+    /// The tag name block boundaries are looked for at (in the text): that of the root's last
+    /// child element when it has an end tag, else that of its second.
+    child_name: Option<Span>,
 }
 
 impl RootLayout {
@@ -523,12 +542,17 @@ impl RootLayout {
             }
         };
         let root_name = tag_name(b, root_start_tag.start + 1);
-        let mut children = Vec::new();
+        let root_end_tag = Self::end_tag_from_the_end(b, root_name, root_start_tag.end)?;
+        // The first two children, exactly.
+        let mut children: Vec<Span> = Vec::new();
         let mut depth = 0usize;
         let mut child_start = 0;
         i = root_start_tag.end;
-        loop {
-            i += memchr::memchr(b'<', b.get(i..)?)?;
+        while children.len() < 2 {
+            let Some(k) = memchr::memchr(b'<', b.get(i..root_end_tag.start)?) else {
+                break;
+            };
+            i += k;
             match markup(b, i)? {
                 Markup::Comment(end) | Markup::Pi(end) | Markup::CData(end) => i = end,
                 Markup::StartTag { end, empty } => {
@@ -545,42 +569,101 @@ impl RootLayout {
                     i = end;
                 }
                 Markup::EndTag(end) => {
-                    if depth == 0 {
-                        if tag_name(b, i + 2) != root_name {
-                            return None;
-                        }
-                        return Some(RootLayout {
-                            root_start_tag,
-                            root_end_tag: Span::new(i, end),
-                            children,
-                        });
-                    }
-                    depth -= 1;
+                    depth = depth.checked_sub(1)?;
                     if depth == 0 {
                         children.push(Span::new(child_start, end));
                     }
                     i = end;
                 }
             }
+            if i >= root_end_tag.start {
+                break;
+            }
+        }
+        let first_child = children.first().copied();
+        let name_at = |start: usize| {
+            let len = tag_name(b, start).len();
+            (len > 0).then(|| Span::new(start, start + len))
+        };
+        let child_name = Self::last_child_end_tag(b, root_end_tag.start, root_start_tag.end)
+            .and_then(name_at)
+            .or_else(|| children.get(1).and_then(|c| name_at(c.start + 1)));
+        Some(RootLayout {
+            root_start_tag,
+            root_end_tag,
+            first_child,
+            child_name,
+        })
+    }
+
+    /// The last `</name>` (white space allowed before the `>`) after `from`, followed only
+    /// by white space, comments and processing instructions (as far as the parser checks).
+    fn end_tag_from_the_end(b: &[u8], name: &[u8], from: usize) -> Option<Span> {
+        let mut needle = b"</".to_vec();
+        needle.extend_from_slice(name);
+        let area = b.get(from..)?;
+        let mut end = area.len();
+        loop {
+            let at = memchr::memmem::rfind(area.get(..end)?, &needle)?;
+            let after = at + needle.len();
+            let rest = area.get(after..).unwrap_or_default();
+            let ws = rest.iter().take_while(|c| is_xml_space(**c)).count();
+            if rest.get(ws) == Some(&b'>') {
+                return Some(Span::new(from + at, from + after + ws + 1));
+            }
+            end = at;
         }
     }
 
-    /// The root's content cut into blocks of whole children of about `target` bytes each,
-    /// every block but the first starting at a child element, together covering the content
-    /// from the end of `after` (or of the root's start tag) to the root's end tag.
-    pub fn blocks(&self, after: usize, target: usize) -> Vec<Span> {
+    /// Where the name of the end tag just before `before` (white space aside) starts.
+    fn last_child_end_tag(b: &[u8], before: usize, floor: usize) -> Option<usize> {
+        let content = b.get(floor..before)?;
+        let ws = content
+            .iter()
+            .rev()
+            .take_while(|c| is_xml_space(**c))
+            .count();
+        let gt = content.len().checked_sub(ws + 1)?;
+        if content.get(gt) != Some(&b'>') {
+            return None;
+        }
+        let lt = memchr::memrchr(b'<', content.get(..gt)?)?;
+        content
+            .get(lt..)?
+            .starts_with(b"</")
+            .then_some(floor + lt + 2)
+    }
+
+    /// The root's content from `after` (at least the end of the root's start tag) to its end
+    /// tag, cut into blocks of about `target` bytes or more: every block after the first
+    /// starts where a child element named as the root's children are starts, the first such
+    /// start `target` bytes or more into the block before.
+    pub fn blocks(&self, text: &str, after: usize, target: usize) -> Vec<Span> {
+        let b = text.as_bytes();
         let content_end = self.root_end_tag.start;
         let mut start = after.max(self.root_start_tag.end);
         let mut blocks = Vec::new();
-        // Each block holds at least one child element.
-        let mut holds_child = false;
-        let first = start;
-        for c in self.children.iter().filter(|c| c.start >= first) {
-            if holds_child && c.start - start >= target {
-                blocks.push(Span::new(start, c.start));
-                start = c.start;
+        let mut needle = b"<".to_vec();
+        if let Some(name) = self.child_name {
+            needle.extend_from_slice(b.get(name.start..name.end).unwrap_or_default());
+        }
+        let mut from = start.saturating_add(target.max(1));
+        while needle.len() > 1 && from < content_end {
+            let Some(at) = b
+                .get(from..content_end)
+                .and_then(|area| memchr::memmem::find(area, &needle))
+                .map(|k| from + k)
+            else {
+                break;
+            };
+            let after_name = b.get(at + needle.len()).copied();
+            if after_name.is_some_and(|c| is_xml_space(c) || c == b'>' || c == b'/') {
+                blocks.push(Span::new(start, at));
+                start = at;
+                from = at.saturating_add(target.max(1));
+            } else {
+                from = at + 1;
             }
-            holds_child = true;
         }
         if content_end > start {
             blocks.push(Span::new(start, content_end));
@@ -645,16 +728,46 @@ fn tag_name(b: &[u8], i: usize) -> &[u8] {
 const RECENT_ATOMS: usize = 256;
 /// The slot of `s` in the recent-atom table: names in the first half, values in the second.
 fn recent_slot(s: &str, value: bool) -> usize {
-    // FNV-1a over the length and up to 16 bytes from each end.
+    // The length and up to 16 bytes from each end, read as four (overlapping) words.
     let b = s.as_bytes();
-    let ends = b
-        .iter()
-        .take(16)
-        .chain(b.iter().skip(b.len().saturating_sub(16).max(16)));
-    let hash = ends.fold(0xcbf2_9ce4_8422_2325_u64 ^ b.len() as u64, |h, &c| {
-        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let n = b.len();
+    let word = |at: usize| {
+        b.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let words = match n.checked_sub(8) {
+        Some(last) => [
+            word(0),
+            word(last.min(8)),
+            word(n.saturating_sub(16)),
+            word(last),
+        ],
+        None => [b.iter().fold(0, |w, c| (w << 8) | u64::from(*c)), 0, 0, 0],
+    };
+    let mix = |h: u64, w: u64| (h ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(23);
+    let hash = words.into_iter().fold(n as u64, mix);
     (hash ^ (hash >> 32)) as usize % RECENT_ATOMS + if value { RECENT_ATOMS } else { 0 }
+}
+
+/// `a == b` for the short names and values of a document without a call to `memcmp`: up
+/// to 16 bytes are compared as two (overlapping) words.
+pub(crate) fn eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    match n {
+        0..=7 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// Longer strings are not kept in the per-thread cache, which so stays small.
@@ -689,6 +802,60 @@ impl Drop for RecentAtoms {
     }
 }
 
+/// The lists a document keeps its nodes in. A dropped document leaves them, emptied, to the
+/// next document built on its thread: an aggregate read in blocks then allocates them once
+/// per worker, not once per block.
+#[derive(Default)]
+struct Storage {
+    nodes: Vec<Node>,
+    child_ids: Vec<NodeId>,
+    attributes: Vec<Attribute>,
+}
+
+/// Lists larger than this (a whole large document's) are given back to the allocator.
+const KEPT_STORAGE_NODES: usize = 1 << 16;
+
+thread_local! {
+    static SPARE_STORAGE: Cell<Option<Storage>> = const { Cell::new(None) };
+}
+
+impl Storage {
+    /// The thread's spare lists (or new ones), with room for about `nodes` nodes.
+    fn take(nodes: usize) -> Storage {
+        let mut s = SPARE_STORAGE
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        s.nodes.reserve(nodes);
+        s.child_ids.reserve(nodes);
+        // About one attribute per three nodes.
+        s.attributes.reserve(nodes / 3);
+        s
+    }
+
+    fn give_back(mut self) {
+        if self.nodes.capacity() > KEPT_STORAGE_NODES {
+            return;
+        }
+        self.nodes.clear();
+        self.child_ids.clear();
+        self.attributes.clear();
+        let _ = SPARE_STORAGE.try_with(|c| c.set(Some(self)));
+    }
+}
+
+impl Drop for Document {
+    fn drop(&mut self) {
+        Storage {
+            nodes: std::mem::take(&mut self.nodes),
+            child_ids: std::mem::take(&mut self.child_ids),
+            attributes: std::mem::take(&mut self.attributes),
+        }
+        .give_back();
+    }
+}
+
 /// An element whose end tag has not been read yet.
 struct Open {
     id: NodeId,
@@ -712,6 +879,7 @@ struct Builder<'a> {
     /// takes its own, in one allocation of the right size, at its end tag.
     pending_children: Vec<NodeId>,
     child_ids: Vec<NodeId>,
+    attributes: Vec<Attribute>,
     atoms: HashSet<Atom>,
     recent_atoms: RecentAtoms,
     xml_prefix: Atom,
@@ -720,6 +888,23 @@ struct Builder<'a> {
     raw_attributes: Vec<RawAttribute<'a>>,
     plain_attributes: Vec<(RawAttribute<'a>, Atom)>,
     root: Option<NodeId>,
+    /// Names as written, resolved: a document spells a few dozen names, each thousands of
+    /// times, under the same bindings.
+    qnames: Vec<Option<CachedQName<'a>>>,
+    /// Namespace declarations pushed on `bindings` so far: with the length of `bindings`, it
+    /// tells the bindings apart (between two pushes they only shrink).
+    binding_pushes: u64,
+}
+
+/// Slots of the resolved-name cache.
+const QNAMES: usize = 64;
+
+/// A name as written and what it resolved to under the bindings in force then.
+struct CachedQName<'a> {
+    written: &'a str,
+    is_element: bool,
+    bindings: (u64, usize),
+    name: QName,
 }
 
 impl<'a> Builder<'a> {
@@ -732,15 +917,17 @@ impl<'a> Builder<'a> {
         // SAML and metadata run at about one node per 30 bytes; counting '<' instead costs
         // one search per tag, a tenth of the parse.
         let estimate = part.len() / 32 + 16;
+        let storage = Storage::take(estimate.min(limits.max_nodes));
         Builder {
             text,
             limits,
-            nodes: Vec::with_capacity(estimate.min(limits.max_nodes)),
+            nodes: storage.nodes,
             top_level: Vec::new(),
             stack: Vec::new(),
             bindings: Vec::new(),
             pending_children: Vec::new(),
-            child_ids: Vec::with_capacity(estimate.min(limits.max_nodes)),
+            child_ids: storage.child_ids,
+            attributes: storage.attributes,
             atoms: HashSet::with_capacity(64),
             recent_atoms: RecentAtoms::borrow(),
             xml_prefix: Atom::from("xml"),
@@ -748,12 +935,14 @@ impl<'a> Builder<'a> {
             raw_attributes: Vec::new(),
             plain_attributes: Vec::new(),
             root: None,
+            qnames: (0..QNAMES).map(|_| None).collect(),
+            binding_pushes: 0,
         }
     }
 
     fn recent(&self, slot: usize, s: &str) -> Option<Atom> {
         match self.recent_atoms.0.get(slot) {
-            Some(Some(a)) if a.as_str() == s => Some(a.clone()),
+            Some(Some(a)) if eq(a, s) => Some(a.clone()),
             _ => None,
         }
     }
@@ -955,6 +1144,7 @@ impl<'a> Builder<'a> {
         Ok(Document {
             nodes: self.nodes,
             child_ids: self.child_ids,
+            attributes: self.attributes,
             top_level: self.top_level,
             root,
         })
@@ -1067,14 +1257,20 @@ impl<'a> Builder<'a> {
                 ));
             }
         }
-        self.bindings
-            .extend(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())));
+        if !ns_decls.is_empty() {
+            self.binding_pushes += 1;
+            self.bindings
+                .extend(ns_decls.iter().map(|d| (d.prefix.clone(), d.uri.clone())));
+        }
 
         let name = self.qname(tag_name, true, span.start)?;
-        let mut attributes: Vec<Attribute> = Vec::with_capacity(plain.len());
+        let first_attribute = self.attributes.len();
         for (a, value) in plain.drain(..) {
             let qn = self.qname(a.name, false, a.span.start)?;
-            if attributes
+            if self
+                .attributes
+                .get(first_attribute..)
+                .unwrap_or_default()
                 .iter()
                 .any(|o| o.name.local == qn.local && o.name.ns == qn.ns)
             {
@@ -1083,7 +1279,7 @@ impl<'a> Builder<'a> {
                     format!("attribute {:?} appears twice", a.name),
                 ));
             }
-            attributes.push(Attribute {
+            self.attributes.push(Attribute {
                 name: qn,
                 value,
                 span: a.span,
@@ -1097,7 +1293,10 @@ impl<'a> Builder<'a> {
         let id = self.push_node(Node {
             kind: NodeKind::Element(Element {
                 name,
-                attributes,
+                attributes: (
+                    first_attribute as u32,
+                    (self.attributes.len() - first_attribute) as u32,
+                ),
                 ns_decls,
                 children: (0, 0),
                 start_tag: span,
@@ -1122,23 +1321,54 @@ impl<'a> Builder<'a> {
             .bindings
             .iter()
             .rev()
-            .find(|(p, _)| p.as_deref() == prefix)?;
+            .find(|(p, _)| match (p, prefix) {
+                (Some(p), Some(q)) => eq(p, q),
+                (p, q) => p.is_none() && q.is_none(),
+            })?;
         (!uri.is_empty()).then(|| (p.clone(), uri.clone()))
     }
 
-    fn qname(&mut self, written: &str, is_element: bool, at: usize) -> Result<QName, XmlError> {
-        let (prefix, local) = match written.split_once(':') {
-            Some((p, l)) => {
-                if p.is_empty() || l.is_empty() || l.contains(':') {
-                    return Err(XmlError::malformed(
-                        at,
-                        format!("{written:?} is not a valid qualified name"),
-                    ));
-                }
-                (Some(p), l)
+    fn qname(&mut self, written: &'a str, is_element: bool, at: usize) -> Result<QName, XmlError> {
+        let bindings = (self.binding_pushes, self.bindings.len());
+        let slot = recent_slot(written, is_element) % QNAMES;
+        if let Some(Some(c)) = self.qnames.get(slot) {
+            if c.is_element == is_element && c.bindings == bindings && eq(c.written, written) {
+                return Ok(c.name.clone());
             }
-            None => (None, written),
-        };
+        }
+        let name = self.resolve_qname(written, is_element, at)?;
+        if let Some(c) = self.qnames.get_mut(slot) {
+            *c = Some(CachedQName {
+                written,
+                is_element,
+                bindings,
+                name: name.clone(),
+            });
+        }
+        Ok(name)
+    }
+
+    fn resolve_qname(
+        &mut self,
+        written: &str,
+        is_element: bool,
+        at: usize,
+    ) -> Result<QName, XmlError> {
+        // A byte search: `str::split_once(char)` sets up a searcher for each name.
+        let colon = written.bytes().position(|b| b == b':');
+        let (prefix, local) =
+            match colon.and_then(|i| Some((written.get(..i)?, written.get(i + 1..)?))) {
+                Some((p, l)) => {
+                    if p.is_empty() || l.is_empty() || l.bytes().any(|b| b == b':') {
+                        return Err(XmlError::malformed(
+                            at,
+                            format!("{written:?} is not a valid qualified name"),
+                        ));
+                    }
+                    (Some(p), l)
+                }
+                None => (None, written),
+            };
         let (prefix, ns) = match prefix {
             Some(p) => {
                 let (prefix, uri) = self.resolve(Some(p)).ok_or_else(|| {
@@ -1168,8 +1398,19 @@ fn is_xml_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Not white space nor the tag's punctuation (one bit test for the bytes below `?`).
 fn is_name_byte(c: u8) -> bool {
-    !is_xml_space(c) && !matches!(c, b'=' | b'>' | b'/' | b'<' | b'"' | b'\'')
+    !matches!(
+        c,
+        b' ' | b'\t' | b'\r' | b'\n' | b'=' | b'>' | b'/' | b'<' | b'"' | b'\''
+    )
+}
+
+/// The end of the run of bytes from `from` (before `end`) that `keep` keeps.
+fn run_end(bytes: &[u8], from: usize, end: usize, keep: fn(u8) -> bool) -> usize {
+    bytes.get(from..end).map_or(from, |run| {
+        from + run.iter().position(|b| !keep(*b)).unwrap_or(run.len())
+    })
 }
 
 /// Split a start tag (`<name a="v" …>` or `…/>`) into its name and attributes with spans
@@ -1187,20 +1428,15 @@ fn parse_start_tag<'t>(
     };
     // The byte at `i`, or None at or past the end of the attribute area.
     let peek = |i: usize| if i < end { bytes.get(i).copied() } else { None };
-    let mut i = 1; // after '<'
-    let name_start = i;
-    while peek(i).is_some_and(is_name_byte) {
-        i += 1;
-    }
+    let name_start = 1; // after '<'
+    let mut i = run_end(bytes, name_start, end, is_name_byte);
     let name = &tag[name_start..i];
     if name.is_empty() {
         return Err(XmlError::malformed(base, "a start tag without a name"));
     }
     loop {
         let before_ws = i;
-        while peek(i).is_some_and(is_xml_space) {
-            i += 1;
-        }
+        i = run_end(bytes, i, end, is_xml_space);
         if i >= end {
             break;
         }
@@ -1211,9 +1447,7 @@ fn parse_start_tag<'t>(
             ));
         }
         let a_start = i;
-        while peek(i).is_some_and(is_name_byte) {
-            i += 1;
-        }
+        i = run_end(bytes, i, end, is_name_byte);
         let a_name = &tag[a_start..i];
         if a_name.is_empty() {
             return Err(XmlError::malformed(base + i, "an attribute without a name"));
@@ -1282,6 +1516,20 @@ fn normalize_newlines(s: &str) -> String {
 /// attribute values turn literal white space into spaces (XML 1.0 §3.3.3). Any other
 /// reference is an error: without a DTD no other entity exists.
 fn unescape(raw: &str, base: usize, attribute: bool) -> Result<Cow<'_, str>, XmlError> {
+    // Most values are plain: printable ASCII (and in text line feeds and tabs) without a
+    // reference, decided in one pass that needs no character check after it.
+    let plain = raw.bytes().fold(true, |plain, b| {
+        let printable = (0x20..0x80).contains(&b) && b != b'&';
+        let kept = if attribute {
+            printable
+        } else {
+            (printable && b != b']') | (b == b'\n') | (b == b'\t')
+        };
+        plain & kept
+    });
+    if plain {
+        return Ok(Cow::Borrowed(raw));
+    }
     // The bytes that are not copied as they are: in text, a line feed or tab stays.
     let special = |s: &str| {
         if attribute {
@@ -1475,9 +1723,12 @@ mod tests {
     fn a_document_read_in_parts_has_the_whole_documents_nodes() {
         let xml = "<?xml version=\"1.0\"?>\n<r xmlns:p=\"urn:p\" a='>'><p:s><x/></p:s>\n<!-- c --><e q=\"/>\">t<![CDATA[</e>]]></e><?pi ?><f/></r>\n";
         let layout = RootLayout::scan(xml).unwrap();
-        assert_eq!(layout.children.len(), 3);
         let whole = Document::parse(xml).unwrap();
-        let head_end = layout.children[0].end;
+        let head_end = layout.first_child.unwrap().end;
+        assert_eq!(
+            &xml[layout.first_child.unwrap().start..head_end],
+            "<p:s><x/></p:s>"
+        );
         let head = Document::parse_root_part(
             xml,
             &layout,
@@ -1487,8 +1738,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(head.span(head.root), whole.span(whole.root));
-        let blocks = layout.blocks(head_end, 1);
+        let blocks = layout.blocks(xml, head_end, 1);
         assert_eq!(blocks.len(), 2);
+        assert!(xml[blocks[1].start..].starts_with("<e q="));
         let mut spans: Vec<Span> = head.ids().map(|n| head.span(n)).collect();
         for b in &blocks {
             let d = Document::parse_root_part(xml, &layout, *b, false, Limits::default()).unwrap();
@@ -1498,6 +1750,123 @@ mod tests {
         let mut want: Vec<Span> = whole.ids().map(|n| whole.span(n)).collect();
         want.sort_by_key(|s| (s.start, s.end));
         assert_eq!(spans, want);
+    }
+
+    /// The root's child nodes of `xml` as the whole tree has them, and whether the root's
+    /// content cut at `cut` reads in two parts, with the whole tree's nodes.
+    fn cut_reads(xml: &str, cut: usize) -> bool {
+        let layout = RootLayout::scan(xml).unwrap();
+        let whole = Document::parse(xml).unwrap();
+        let content = Span::new(layout.root_start_tag.end, layout.root_end_tag.start);
+        let parts = [Span::new(content.start, cut), Span::new(cut, content.end)];
+        let mut spans = vec![whole.span(whole.root)];
+        for part in parts {
+            match Document::parse_root_part(xml, &layout, part, false, Limits::default()) {
+                Ok(d) => spans.extend(d.ids().filter(|n| *n != d.root).map(|n| d.span(n))),
+                Err(_) => return false,
+            }
+        }
+        spans.sort_by_key(|s| (s.start, s.end));
+        let mut want: Vec<Span> = whole.ids().map(|n| whole.span(n)).collect();
+        want.sort_by_key(|s| (s.start, s.end));
+        assert_eq!(spans, want, "cut at {cut} read other nodes");
+        true
+    }
+
+    #[test]
+    fn a_cut_reads_only_between_the_roots_children() {
+        let xml = "<r><s/>\n<e>1<e/></e><!-- <e> --><e b='>'><e/></e><![CDATA[<e>]]><?p <e ?><e a=\"x\"/>t<e>&lt;e</e></r>";
+        let whole = Document::parse(xml).unwrap();
+        let starts: Vec<usize> = whole
+            .children(whole.root)
+            .iter()
+            .map(|c| whole.span(*c).start)
+            .collect();
+        for (cut, _) in xml
+            .match_indices('<')
+            .filter(|(i, _)| *i > 3 && *i < xml.len() - 4)
+        {
+            assert_eq!(cut_reads(xml, cut), starts.contains(&cut), "cut at {cut}");
+        }
+        // Cut where each child named as the last one starts: the decoys in the comment, the
+        // CDATA section, the PI and the nested element are not cuts.
+        let layout = RootLayout::scan(xml).unwrap();
+        let head_end = layout.first_child.unwrap().end;
+        let cuts: Vec<usize> = layout
+            .blocks(xml, head_end, 1)
+            .iter()
+            .skip(1)
+            .map(|b| b.start)
+            .collect();
+        assert!(cuts.len() >= 4, "{cuts:?}");
+        assert!(cuts.iter().all(|c| xml[*c..].starts_with("<e")));
+        let readable: Vec<usize> = cuts
+            .iter()
+            .copied()
+            .filter(|c| cut_reads(xml, *c))
+            .collect();
+        assert_eq!(readable.len(), 4, "{cuts:?}");
+    }
+
+    #[test]
+    fn the_end_tag_is_the_roots() {
+        for (xml, ok) in [
+            ("<r><a/></r>\n<!-- </r> -->", false),
+            ("<r><a/></r  >\n<?p?>", true),
+            ("<r><a/><![CDATA[</r>]]></r>", true),
+            ("<r><a/></rr>", false),
+        ] {
+            let layout = RootLayout::scan(xml);
+            let read = layout.as_ref().is_some_and(|l| {
+                let content = Span::new(l.root_start_tag.end, l.root_end_tag.start);
+                Document::parse_root_part(xml, l, content, true, Limits::default()).is_ok()
+            });
+            assert_eq!(read, ok, "{xml}");
+        }
+    }
+
+    #[test]
+    fn a_name_resolves_under_the_bindings_in_force() {
+        let xml = r#"<a xmlns:p="urn:1" xmlns="urn:d"><p:x y="1"/><b xmlns:p="urn:2"><p:x y="2"/></b><p:x/><c xmlns:p="urn:3" xmlns="urn:e"><p:x/><y y="3"/></c><y y="4"/></a>"#;
+        let doc = Document::parse(xml).unwrap();
+        let ns_of = |local: &str| -> Vec<Option<String>> {
+            doc.ids()
+                .filter_map(|n| doc.element(n))
+                .filter(|e| e.name.local == local)
+                .map(|e| e.name.ns.as_ref().map(|a| a.to_string()))
+                .collect()
+        };
+        let some = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(ns_of("x"), some(&["urn:1", "urn:2", "urn:1", "urn:3"]));
+        assert_eq!(ns_of("y"), some(&["urn:e", "urn:d"]));
+        // An unprefixed attribute is in no namespace, whatever the default.
+        assert!(doc
+            .ids()
+            .flat_map(|n| doc.attributes(n))
+            .all(|a| a.name.ns.is_none()));
+    }
+
+    #[test]
+    fn short_strings_compare_as_words() {
+        let words = [
+            "",
+            "a",
+            "md",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "urn:oasis:names",
+            "0123456789abcdef",
+            "0123456789abcdeg",
+            "x0123456789abcdef",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+        assert!(!eq("abcdefgh-x-ijklmno", "abcdefgh-y-ijklmno"));
+        assert!(!eq("ab1defghijklmnop", "ab2defghijklmnop"));
     }
 
     #[test]
