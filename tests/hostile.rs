@@ -136,3 +136,113 @@ fn json_with_duplicate_keys() {
 fn nothing_recognisable() {
     expect_error(b"hello, world!", "input.undecodable", "tried raw XML");
 }
+
+/// Run ssolint from the repository root; returns (exit code, stdout, stderr).
+fn run(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_ssolint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ssolint");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+#[test]
+fn a_file_without_a_size_is_read_only_up_to_its_cap() {
+    // A device reports no size: each file a command names is read one byte past its cap and
+    // refused, not forever.
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero here");
+        return;
+    }
+    let demo = |f: &str| format!("fixtures/demo/{f}");
+    let (config, response, metadata) = (
+        demo("ssolint.toml"),
+        demo("okta-response.xml"),
+        demo("idp-metadata.xml"),
+    );
+    let cases: [(&str, Vec<&str>); 6] = [
+        ("input", vec!["check", "/dev/zero"]),
+        (
+            "configuration",
+            vec!["check", &response, "--config", "/dev/zero"],
+        ),
+        (
+            "IdP metadata",
+            vec!["check", &response, "--idp-metadata", "/dev/zero"],
+        ),
+        ("configuration", vec!["lint", "/dev/zero"]),
+        (
+            "--metadata-signer",
+            vec![
+                "lint",
+                "--metadata",
+                &metadata,
+                "--metadata-signer",
+                "/dev/zero",
+            ],
+        ),
+        ("baseline", vec!["lint", &config, "--baseline", "/dev/zero"]),
+    ];
+    for (what, args) in cases {
+        let out = run(&[&args[..], &["--format", "json"]].concat());
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("input.too-large"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .contains(&format!("{what} /dev/zero is over the")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn files_a_configuration_names_are_read_only_up_to_their_cap() {
+    // lint goes on past them: each is a finding at its key, not a read that never ends.
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ssolint-devices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("ssolint.toml");
+    std::fs::write(
+        &config,
+        "[workspace]\nverified_domains = [\"acme.com\"]\n\n[oidc]\nissuer = \"https://idp.test\"\n\
+         client_id = \"c\"\njwks = \"/dev/zero\"\ndiscovery = \".\"\n\n\
+         [saml.idp]\ncertificates = [\"/dev/zero\"]\n",
+    )
+    .unwrap();
+    let out = run(&["lint", config.to_str().unwrap(), "--format", "json"]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for (key, problem) in [
+        ("oidc.jwks", "/dev/zero is over the"),
+        ("oidc.discovery", "it is a directory"),
+        ("saml.idp.certificates[0]", "/dev/zero is over the"),
+    ] {
+        let wanted = format!("`{key}` names");
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.contains(&wanted) && l.contains("cannot be used"))
+            .unwrap_or_else(|| panic!("no finding for {key}: {}", out.stdout));
+        assert!(line.contains(problem), "{key}: {line}");
+    }
+}

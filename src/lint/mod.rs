@@ -465,8 +465,10 @@ fn oidc_documents(l: &mut Lint) {
         ("oidc.discovery", o.discovery, "issuer"),
     ] {
         let Some(name) = name else { continue };
-        let Ok(text) = std::fs::read_to_string(l.loaded.resolve(&name)) else {
-            continue; // reported by `references`
+        let Some(text) = read_reference(l, path, &name, |p, what| {
+            crate::files::read_file(p, what, MAX_REFERENCED_JSON)
+        }) else {
+            continue;
         };
         let problem = match crate::json::parse(&text) {
             Err(e) => Some(format!(
@@ -498,8 +500,10 @@ fn certificates(l: &mut Lint, now: DateTime<Utc>) {
     let window = expiry_warning(l.loaded);
     for (i, name) in l.loaded.config.saml.idp.certificates.iter().enumerate() {
         let path = format!("saml.idp.certificates[{i}]");
-        let Ok(bytes) = std::fs::read(l.loaded.resolve(name)) else {
-            continue; // reported by `references`
+        let Some(bytes) = read_reference(l, &path, name, |p, what| {
+            crate::files::read_binary(p, what, MAX_REFERENCED_CERTIFICATE)
+        }) else {
+            continue;
         };
         let span = l.loaded.value_span(&path);
         match crate::x509::Certificate::from_file_bytes(&bytes) {
@@ -524,6 +528,38 @@ fn certificates(l: &mut Lint, now: DateTime<Utc>) {
                     l.out.extend(findings);
                 }
             }
+        }
+    }
+}
+
+/// A JWKS or discovery document is small; the caps only stop a device or a wrong path.
+const MAX_REFERENCED_JSON: u64 = 4 << 20;
+const MAX_REFERENCED_CERTIFICATE: u64 = 1 << 20;
+
+/// The contents of a file the configuration names at `path`, or None with a finding. A file
+/// that cannot be opened is left to `references`, which reports it once.
+fn read_reference<T>(
+    l: &mut Lint,
+    path: &str,
+    name: &str,
+    read: impl FnOnce(&std::path::Path, &str) -> Result<T, crate::error::Fatal>,
+) -> Option<T> {
+    let resolved = l.loaded.resolve(name);
+    match read(&resolved, "the file") {
+        Ok(contents) => Some(contents),
+        Err(_) if std::fs::File::open(&resolved).is_err() => None,
+        Err(e) => {
+            let f = Finding::new(
+                &rule::REFERENCE_INVALID,
+                format!(
+                    "`{path}` names {name:?}, which cannot be used: {}",
+                    e.message
+                ),
+            )
+            .at(l.file, l.loaded.value_span(path))
+            .element(path);
+            l.push(f);
+            None
         }
     }
 }
