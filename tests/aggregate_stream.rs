@@ -483,6 +483,7 @@ fn blocks_guess_the_vendor_the_whole_tree_guesses() {
         now: now(),
         warn_within: chrono::Duration::days(400),
         wanted: Default::default(),
+        guess_vendor: true,
     };
     let agg = Aggregate::open(&text).expect("an aggregate");
     let mut merged = lint.head(&agg.head).unwrap();
@@ -501,4 +502,14 @@ fn blocks_guess_the_vendor_the_whole_tree_guesses() {
     }
     .run(true);
     assert_eq!(format!("{:?}", merged.findings), format!("{findings:?}"));
+    // A caller that does not want the guess gets the same findings and no vendor.
+    let unguessed = AggregateLint {
+        guess_vendor: false,
+        ..lint
+    };
+    let mut plain = unguessed.head(&agg.head).unwrap();
+    agg.read(None, &|doc| unguessed.block(doc), &mut |b| plain.merge(b))
+        .unwrap();
+    assert_eq!(plain.vendor, None);
+    assert_eq!(format!("{:?}", plain.findings), format!("{findings:?}"));
 }

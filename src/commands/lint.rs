@@ -178,6 +178,8 @@ pub fn stream_aggregate(
         now,
         warn_within: certs::default_expiry_warning(),
         wanted: metadata::Wanted::NONE,
+        // Findings and the signature are all this report takes from the pass.
+        guess_vendor: false,
     };
     let mut merged = lint.head(&agg.head)?;
     let work = |doc: &crate::xml::Document| lint.block(doc);

@@ -444,6 +444,9 @@ pub struct AggregateLint {
     pub now: DateTime<Utc>,
     pub warn_within: Duration,
     pub wanted: Wanted,
+    /// Whether the caller wants the vendor guess (reading every block's URLs for it is a
+    /// few per cent of the work).
+    pub guess_vendor: bool,
 }
 
 /// What the merged blocks found so far.
@@ -493,7 +496,7 @@ impl AggregateLint {
         };
         merged.merge(BlockLint {
             entities: ml.aggregate_entities(agg),
-            vendor: crate::saml::vendor::guess(&message),
+            vendor: self.vendor_of(&message),
         });
         Some(merged)
     }
@@ -509,8 +512,14 @@ impl AggregateLint {
         };
         BlockLint {
             entities: self.on(doc).aggregate_entities(agg),
-            vendor: crate::saml::vendor::guess(&message),
+            vendor: self.vendor_of(&message),
         }
+    }
+
+    fn vendor_of(&self, message: &SamlMessage) -> Option<crate::saml::vendor::Guess> {
+        self.guess_vendor
+            .then(|| crate::saml::vendor::guess(message))
+            .flatten()
     }
 }
 

@@ -206,6 +206,7 @@ fn idp_metadata(
             idp: config.saml.idp.entity_id.clone(),
             sp: config.saml.sp.entity_id.clone(),
         },
+        guess_vendor: true,
     };
     let streamed = crate::saml::aggregate::Aggregate::open(text).and_then(|agg| {
         let mut merged = lint.head(&agg.head)?;
