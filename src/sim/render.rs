@@ -5,7 +5,7 @@ use super::assume::{Assumptions, Key};
 use super::directory::{DirectoryUser, Field};
 use super::model::{
     Access, Alternative, DomainClass, InviteEmail, Lockout, Methods, Outcome, PersonalEffect,
-    ProvisionedBy, Risk, SimFinding, Step,
+    ProvisionedBy, ReadLog, Reads, Risk, SimFinding, Step,
 };
 use super::set::Set;
 use crate::config::Plan;
@@ -350,12 +350,26 @@ pub fn user_json(
     trace: &mut Vec<Step>,
     out: &mut Vec<u8>,
 ) -> Result<Outcome, serde_json::Error> {
+    user_json_noting(cfg, asm, user, redact, trace, None, out)
+}
+
+/// [`user_json`], noting in `log` the fields the outcome, trace and alternatives read.
+pub(crate) fn user_json_noting(
+    cfg: &crate::config::Config,
+    asm: &Assumptions,
+    user: &DirectoryUser,
+    redact: bool,
+    trace: &mut Vec<Step>,
+    log: Option<&ReadLog>,
+    out: &mut Vec<u8>,
+) -> Result<Outcome, serde_json::Error> {
+    let reads = Reads::new(cfg, user, log);
     trace.clear();
-    let o = super::model::evaluate_traced(cfg, asm, user, Some(trace));
+    let o = super::model::evaluate_reads(cfg, asm, reads, Some(trace));
     if redact {
         redact_trace(trace, user);
     }
-    let alts = super::model::alternatives(cfg, asm, user, &o);
+    let alts = super::model::alternatives_reads(cfg, asm, reads, &o);
     write_user_json(
         out,
         &shown_email(&user.email, redact),
