@@ -758,24 +758,7 @@ fn fill_user<'r>(
         };
         let applied = match (field, &raw) {
             (Field::Groups, Raw::Text(t)) => {
-                let t = trim(t);
-                if t != "?" {
-                    // The previous row's group names are overwritten in place.
-                    let mut groups = spare_groups.take().unwrap_or_default();
-                    let mut n = 0;
-                    for name in t.split(';').map(trim).filter(|s| !s.is_empty()) {
-                        match groups.get_mut(n) {
-                            Some(g) => {
-                                g.clear();
-                                g.push_str(name);
-                            }
-                            None => groups.push(name.to_string()),
-                        }
-                        n += 1;
-                    }
-                    groups.truncate(n);
-                    user.groups = Some(groups);
-                }
+                set_groups(user, t, &mut spare_groups);
                 Ok(())
             }
             (_, Raw::Text(t)) if set_exact(user, field, t) => Ok(()),
@@ -791,11 +774,108 @@ fn fill_user<'r>(
     Ok(())
 }
 
+/// Set the groups from a cell, as [`apply`] would; the group names of `spare` (the previous
+/// row's) are overwritten in place.
+fn set_groups(user: &mut DirectoryUser, cell: &str, spare: &mut Option<Vec<String>>) {
+    let t = trim(cell);
+    if t == "?" {
+        return;
+    }
+    let mut groups = spare.take().unwrap_or_default();
+    let mut n = 0;
+    for name in t.split(';').map(trim).filter(|s| !s.is_empty()) {
+        match groups.get_mut(n) {
+            Some(g) => {
+                g.clear();
+                g.push_str(name);
+            }
+            None => groups.push(name.to_string()),
+        }
+        n += 1;
+    }
+    groups.truncate(n);
+    user.groups = Some(groups);
+}
+
+/// What a column of a CSV row holds.
+#[derive(Clone, Copy)]
+enum ColumnKind {
+    Email,
+    Field(Field),
+    Ignored,
+}
+
+impl Columns {
+    /// Each column's kind, by position.
+    fn kinds(&self) -> Vec<ColumnKind> {
+        let mut kinds = vec![ColumnKind::Ignored; self.width];
+        for &(field, i) in &self.fields {
+            if let Some(k) = kinds.get_mut(i) {
+                *k = ColumnKind::Field(field);
+            }
+        }
+        if let Some(k) = kinds.get_mut(self.email) {
+            *k = ColumnKind::Email;
+        }
+        kinds
+    }
+}
+
+/// [`fill_user`] for a row that holds no error, in one pass over its cells: false (and the
+/// user half filled) on a row with the wrong number of cells, an unusable e-mail or a bad
+/// value, which `fill_user` then reads again to report the first error as it does.
+fn fill_user_at_once(kinds: &[ColumnKind], line: u64, row: &str, user: &mut DirectoryUser) -> bool {
+    let mut email_buf = std::mem::take(&mut user.email);
+    email_buf.clear();
+    let mut spare_groups = user.groups.take();
+    *user = DirectoryUser {
+        line,
+        email: email_buf,
+        ..DirectoryUser::default()
+    };
+    let bytes = row.as_bytes();
+    let mut kinds = kinds.iter();
+    let mut commas = Commas::new(bytes);
+    let mut start = 0;
+    loop {
+        let comma = commas.next();
+        let (Some(kind), Some(cell)) = (kinds.next(), row.get(start..comma.unwrap_or(bytes.len())))
+        else {
+            return false;
+        };
+        match *kind {
+            ColumnKind::Email => {
+                let email = trim(cell);
+                if email.is_empty() || email == "?" {
+                    return false;
+                }
+                user.email.push_str(email);
+            }
+            ColumnKind::Field(Field::Groups) => set_groups(user, cell, &mut spare_groups),
+            ColumnKind::Field(field) => {
+                if !set_exact(user, field, cell) && apply(user, field, Raw::Text(cell)).is_err() {
+                    return false;
+                }
+            }
+            ColumnKind::Ignored => {}
+        }
+        match comma {
+            Some(at) => start = at + 1,
+            None => return kinds.next().is_none(),
+        }
+    }
+}
+
 /// Set `field` from a cell that is exactly one of its values as written in the spec (the
 /// usual cell), as [`apply`] would; false for anything else, which `apply` then reads.
 fn set_exact(user: &mut DirectoryUser, field: Field, t: &str) -> bool {
     fn exact<T: super::set::Bit>(t: &str) -> Option<T> {
-        T::all().iter().copied().find(|v| v.name() == t)
+        // Length and first byte rule out the other values without a call to compare.
+        let first = t.as_bytes().first()?;
+        T::all().iter().copied().find(|v| {
+            let name = v.name().as_bytes();
+            name.len() == t.len() && name.first() == Some(first) && name == t.as_bytes()
+        })
     }
     let boolean = match t {
         "true" => Some(true),
@@ -850,36 +930,40 @@ pub(crate) fn plain_csv_rows(
     mut each: impl FnMut(&DirectoryUser) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {
     let mut user = DirectoryUser::default();
-    // Cell ranges of the current row.
+    // Cell ranges of the current row, from its first byte.
     let mut cells: Vec<(usize, usize)> = Vec::with_capacity(columns.width + 1);
     let mut line = first_line;
     let mut row_start = 0;
-    let mut cell_start = 0;
     // One UTF-8 check for the whole part (rows are checked alone when it fails); rows and
     // cells are cut at line feeds and commas, so on character boundaries.
     let whole = std::str::from_utf8(bytes).ok();
-    for at in Separators::new(bytes).chain(std::iter::once(bytes.len())) {
-        if bytes.get(at) == Some(&b',') {
-            cells.push((cell_start, at));
-            cell_start = at + 1;
-            continue;
-        }
-        // A line ends at `at` (or the bytes do).
+    let kinds = columns.kinds();
+    while let Some(rest) = bytes.get(row_start..).filter(|r| !r.is_empty()) {
+        let line_end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| row_start + i);
         let this_line = line;
         line += 1;
-        let mut end = at;
+        let mut end = line_end;
         if end > row_start && bytes.get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
         let row_offset = row_start;
         let row = bytes.get(row_start..end).unwrap_or_default();
-        cells.push((cell_start, end));
-        row_start = at + 1;
-        cell_start = row_start;
+        row_start = line_end + 1;
         if row.is_empty() || row.first() == Some(&b'#') {
-            cells.clear();
             continue;
         }
+        let at_once = whole.and_then(|w| w.get(row_offset..end));
+        if at_once.is_some_and(|row| fill_user_at_once(&kinds, this_line, row, &mut user)) {
+            each(&user)?;
+            continue;
+        }
+        cells.clear();
+        let mut cell_start = 0;
+        for comma in Commas::new(row) {
+            cells.push((cell_start, comma));
+            cell_start = comma + 1;
+        }
+        cells.push((cell_start, row.len()));
         if cells.len() != columns.width {
             return Err(Fatal::new(
                 &input::UNDECODABLE,
@@ -897,43 +981,37 @@ pub(crate) fn plain_csv_rows(
         let cell = |i: usize| -> Option<Result<&str, usize>> {
             let &(a, b) = cells.get(i)?;
             Some(match text {
-                Some(t) => Ok(t
-                    .get(a.saturating_sub(row_offset)..b.saturating_sub(row_offset))
-                    .unwrap_or_default()),
-                None => std::str::from_utf8(bytes.get(a..b).unwrap_or_default()).map_err(|_| i),
+                Some(t) => Ok(t.get(a..b).unwrap_or_default()),
+                None => std::str::from_utf8(row.get(a..b).unwrap_or_default()).map_err(|_| i),
             })
         };
         fill_user(path, this_line, columns, cell, &mut user)?;
-        cells.clear();
         each(&user)?;
     }
     Ok(())
 }
 
-/// Positions of the commas and line feeds of a byte string, found eight bytes at a time
-/// (cells are a few bytes long: a call into memchr per cell costs more than the cell).
-struct Separators<'a> {
+/// Positions of the commas of one row, found eight bytes at a time (cells are a few bytes
+/// long: a call into memchr per cell costs more than the cell).
+struct Commas<'a> {
     bytes: &'a [u8],
     /// Offset of the word `found` describes.
     word: usize,
-    /// The high bit of each separator byte of that word not yet returned.
+    /// The high bit of each comma of that word not yet returned.
     found: u64,
 }
 
-impl<'a> Separators<'a> {
-    fn new(bytes: &'a [u8]) -> Separators<'a> {
-        let mut s = Separators {
+impl<'a> Commas<'a> {
+    fn new(bytes: &'a [u8]) -> Commas<'a> {
+        Commas {
             bytes,
             word: 0,
-            found: 0,
-        };
-        s.found = s.load(0);
-        s
+            found: Commas::load(bytes),
+        }
     }
 
-    /// The separator bits of the (zero-padded) word at `at`.
-    fn load(&self, at: usize) -> u64 {
-        let rest = self.bytes.get(at..).unwrap_or_default();
+    /// The comma bits of the (zero-padded) first word of `rest`.
+    fn load(rest: &[u8]) -> u64 {
         let word = match rest.first_chunk::<8>() {
             Some(whole) => u64::from_le_bytes(*whole),
             None => {
@@ -946,22 +1024,20 @@ impl<'a> Separators<'a> {
         };
         const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         const ONES: u64 = 0x0101_0101_0101_0101;
-        // The high bit of every zero byte of `x`, exactly (no borrow between bytes).
-        let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        zero_bytes(word ^ (ONES * u64::from(b','))) | zero_bytes(word ^ (ONES * u64::from(b'\n')))
+        // The high bit of every zero byte, exactly (no borrow between bytes).
+        let x = word ^ (ONES * u64::from(b','));
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
     }
 }
 
-impl Iterator for Separators<'_> {
+impl Iterator for Commas<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
         while self.found == 0 {
             self.word += 8;
-            if self.word >= self.bytes.len() {
-                return None;
-            }
-            self.found = self.load(self.word);
+            let rest = self.bytes.get(self.word..).filter(|r| !r.is_empty())?;
+            self.found = Commas::load(rest);
         }
         let byte = self.found.trailing_zeros() as usize / 8;
         self.found &= self.found - 1;
@@ -1134,8 +1210,8 @@ mod tests {
     }
 
     #[test]
-    fn separators_are_every_comma_and_line_feed() {
-        // Bytes next to the separators' values, which a borrowing bit trick would confuse.
+    fn commas_are_every_comma() {
+        // Bytes next to the comma's value, which a borrowing bit trick would confuse.
         let alphabet = b",\n-+\x0b\x00\x01\xac\x8a\xffa";
         let mut seed = 7u32;
         for len in 0..70 {
@@ -1145,14 +1221,8 @@ mod tests {
                     alphabet[(seed >> 16) as usize % alphabet.len()]
                 })
                 .collect();
-            let want: Vec<usize> = (0..len)
-                .filter(|&i| matches!(bytes[i], b',' | b'\n'))
-                .collect();
-            assert_eq!(
-                Separators::new(&bytes).collect::<Vec<_>>(),
-                want,
-                "{bytes:?}"
-            );
+            let want: Vec<usize> = (0..len).filter(|&i| bytes[i] == b',').collect();
+            assert_eq!(Commas::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
         }
     }
 
