@@ -783,7 +783,13 @@ fn set_groups(user: &mut DirectoryUser, cell: &str, spare: &mut Option<Vec<Strin
     }
     let mut groups = spare.take().unwrap_or_default();
     let mut n = 0;
-    for name in t.split(';').map(trim).filter(|s| !s.is_empty()) {
+    // `;` is ASCII, so every cut falls on a character boundary.
+    let names = t.as_bytes().split(|&b| b == b';').scan(0, |start, piece| {
+        let name = t.get(*start..*start + piece.len());
+        *start += piece.len() + 1;
+        name
+    });
+    for name in names.map(trim).filter(|s| !s.is_empty()) {
         match groups.get_mut(n) {
             Some(g) => {
                 g.clear();
@@ -1006,15 +1012,20 @@ impl<'a> Commas<'a> {
         Commas {
             bytes,
             word: 0,
-            found: Commas::load(bytes),
+            found: Commas::load(bytes, 0),
         }
     }
 
-    /// The comma bits of the (zero-padded) first word of `rest`.
-    fn load(rest: &[u8]) -> u64 {
-        let word = match rest.first_chunk::<8>() {
-            Some(whole) => u64::from_le_bytes(*whole),
-            None => {
+    /// The comma bits of the first word of `bytes[at..]`, zero-padded past the end.
+    fn load(bytes: &[u8], at: usize) -> u64 {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let word = match (rest.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(whole), _) => u64::from_le_bytes(*whole),
+            // The last eight bytes, shifted so that those before `at` fall out.
+            (None, Some(last)) => u64::from_le_bytes(*last)
+                .checked_shr(8 * (8 - rest.len() as u32))
+                .unwrap_or(0),
+            (None, None) => {
                 let mut padded = [0u8; 8];
                 for (dst, src) in padded.iter_mut().zip(rest) {
                     *dst = *src;
@@ -1036,8 +1047,10 @@ impl Iterator for Commas<'_> {
     fn next(&mut self) -> Option<usize> {
         while self.found == 0 {
             self.word += 8;
-            let rest = self.bytes.get(self.word..).filter(|r| !r.is_empty())?;
-            self.found = Commas::load(rest);
+            if self.word >= self.bytes.len() {
+                return None;
+            }
+            self.found = Commas::load(self.bytes, self.word);
         }
         let byte = self.found.trailing_zeros() as usize / 8;
         self.found &= self.found - 1;

@@ -618,7 +618,6 @@ pub(crate) fn evaluate_reads(
         return o.unknown(&mut t, &R_P1, Set::of(&[Field::WorkspaceState]));
     };
     let scim = scim_operates(cfg, asm, &mut o, &mut t);
-    let in_synced = u.in_synced_group();
     let cohort = match state {
         WorkspaceState::Removed => {
             t.note(&R_P9, || "removed from the workspace: no access, even where automatic account creation is on (Settled reading 4)".into());
@@ -627,16 +626,18 @@ pub(crate) fn evaluate_reads(
         }
         WorkspaceState::Member | WorkspaceState::Invited => {
             if scim {
-                match (u.invite_source(), in_synced) {
-                    (Some(InviteSource::Scim), Some(false)) => {
-                        t.note(&R_P9, || "provisioned by SCIM but in no synced group any more: deprovisioned (Settled reading 4)".into());
-                        o.cohort = Cohort::Deprovisioned;
-                        return o.deny(&R_P9, Lockout::None);
-                    }
-                    (Some(InviteSource::Scim), None) => {
-                        return o.unknown(&mut t, &R_P9, Set::of(&[Field::Groups]))
-                    }
-                    (None, Some(false)) => {
+                // The groups are read only where they decide (not for a manual invite).
+                match u.invite_source() {
+                    Some(InviteSource::Scim) => match u.in_synced_group() {
+                        Some(false) => {
+                            t.note(&R_P9, || "provisioned by SCIM but in no synced group any more: deprovisioned (Settled reading 4)".into());
+                            o.cohort = Cohort::Deprovisioned;
+                            return o.deny(&R_P9, Lockout::None);
+                        }
+                        None => return o.unknown(&mut t, &R_P9, Set::of(&[Field::Groups])),
+                        Some(true) => {}
+                    },
+                    None if u.in_synced_group() == Some(false) => {
                         return o.unknown(&mut t, &R_P9, Set::of(&[Field::InviteSource]))
                     }
                     _ => {}
@@ -667,7 +668,7 @@ pub(crate) fn evaluate_reads(
         WorkspaceState::None => {
             let mut cohort = None;
             if scim {
-                match in_synced {
+                match u.in_synced_group() {
                     None => return o.unknown(&mut t, &R_P5, Set::of(&[Field::Groups])),
                     Some(true) => {
                         let mut blocked = false;
