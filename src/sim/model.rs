@@ -204,7 +204,7 @@ impl Tracer<'_> {
 }
 
 /// What happens to one user (SIMULATION.md "Outcome of one user").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Outcome {
     pub domain_class: DomainClass,
     pub access: Access,
