@@ -15,6 +15,7 @@ use crate::sim::{self, evaluate, Assumptions, Counts};
 use crate::source::Span;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry::{Occupied, Vacant};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::io::{BufWriter, Write};
@@ -389,14 +390,13 @@ struct EntryMemo {
 
 impl EntryMemo {
     fn entry(&mut self, before: &Outcome, after: &Outcome) -> Result<Option<&Entry>, Fatal> {
-        let key = (*before, *after);
-        if !self.entries.contains_key(&key) {
-            if self.entries.len() >= MAX_ENTRIES {
-                self.entries.clear();
-            }
-            self.entries.insert(key, Entry::of(before, after)?);
+        if self.entries.len() >= MAX_ENTRIES {
+            self.entries.clear();
         }
-        Ok(self.entries.get(&key).and_then(Option::as_ref))
+        Ok(match self.entries.entry((*before, *after)) {
+            Occupied(known) => known.into_mut().as_ref(),
+            Vacant(new) => new.insert(Entry::of(before, after)?).as_ref(),
+        })
     }
 }
 

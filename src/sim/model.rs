@@ -204,7 +204,7 @@ impl Tracer<'_> {
 }
 
 /// What happens to one user (SIMULATION.md "Outcome of one user").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
     pub domain_class: DomainClass,
     pub access: Access,
@@ -224,6 +224,37 @@ pub struct Outcome {
     pub access_rule: &'static str,
     /// The rule that decided `methods`.
     pub methods_rule: &'static str,
+}
+
+/// Every field packed into three words (a memo keyed by outcomes hashes one per user).
+impl std::hash::Hash for Outcome {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut packed = 0u64;
+        for (bits, value) in [
+            (2, self.domain_class as u32),
+            (2, self.access as u32),
+            (3, self.provisioned_by as u32),
+            (2, self.invite_email as u32),
+            (2, self.personal_account as u32),
+            (1, u32::from(self.plus_cancelled)),
+            (2, self.lockout as u32),
+            (4, self.cohort as u32),
+            (5, self.methods.bits()),
+            (4, self.risks.bits()),
+            (5, self.consulted.bits()),
+            (12, self.unknown_fields.bits()),
+            (12, self.findings.bits()),
+        ] {
+            packed = (packed << bits) ^ u64::from(value);
+        }
+        let rule = |id: &str| {
+            id.bytes()
+                .fold(id.len() as u64, |h, b| h.rotate_left(8) ^ u64::from(b))
+        };
+        state.write_u64(packed);
+        state.write_u64(rule(self.access_rule));
+        state.write_u64(rule(self.methods_rule));
+    }
 }
 
 impl Outcome {
