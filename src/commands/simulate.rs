@@ -13,8 +13,9 @@ use crate::sim::render::{self, AssumptionsJson, UserJson};
 use crate::sim::{self, patterns, Assumptions, Counts, DirectoryReader};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IoSlice, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Human output lists at most this many per-user fixes (the counts cover everyone).
 const FIXES_SHOWN: usize = 20;
@@ -80,27 +81,118 @@ fn count_only(loaded: &LoadedConfig, asm: &Assumptions, users: &Path) -> Result<
     Ok(sim::summarize(loaded, asm, users)?.counts)
 }
 
-/// The users of one block of the directory, serialised, and their counts.
+/// The users of one block of the directory, serialised, and their counts. A user whose
+/// object ends with a memo's tail has only its start in `bytes`; the tail is written from
+/// the memo's copy (a million users repeat a few hundred tails: copying each into the block
+/// would be most of the bytes moved).
+#[derive(Default)]
 struct JsonPart {
     bytes: Vec<u8>,
+    /// In output order: `bytes` up to this offset, then this entry of `tails`.
+    pieces: Vec<(usize, u32)>,
+    tails: Vec<Arc<[u8]>>,
+    /// For each memo leaf, 1 + its entry in `tails` (0: not in this part yet).
+    tail_of_leaf: Vec<u32>,
     counts: Counts,
 }
 
-/// Output buffers the sink has written, for the next blocks: a block's JSON is megabytes, and
+impl JsonPart {
+    /// Append `u`'s object as [`Memo::user_json`] would.
+    fn push_user(
+        &mut self,
+        memo: &mut Memo,
+        cfg: &crate::config::Config,
+        asm: &Assumptions,
+        u: &sim::DirectoryUser,
+        redact: bool,
+    ) -> Result<sim::Outcome, Fatal> {
+        let (outcome, tail) = memo
+            .user_json_head(cfg, asm, u, redact, &mut self.bytes)
+            .map_err(output_failed)?;
+        if let Some(tail) = tail {
+            if self.tail_of_leaf.len() <= tail.leaf {
+                self.tail_of_leaf.resize(tail.leaf + 1, 0);
+            }
+            let slot = match self.tail_of_leaf.get_mut(tail.leaf) {
+                Some(0) | None => {
+                    self.tails.push(Arc::clone(tail.bytes));
+                    let slot = self.tails.len() as u32;
+                    if let Some(s) = self.tail_of_leaf.get_mut(tail.leaf) {
+                        *s = slot;
+                    }
+                    slot
+                }
+                Some(slot) => *slot,
+            };
+            self.pieces.push((self.bytes.len(), slot - 1));
+        }
+        Ok(outcome)
+    }
+
+    /// Write the part, without its first `skip` bytes, in as few calls as the writer takes.
+    fn write(&self, w: &mut dyn Write, skip: usize) -> std::io::Result<()> {
+        // The most slices one write takes on Linux (IOV_MAX).
+        const SLICES: usize = 1024;
+        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(SLICES);
+        let mut from = skip;
+        for &(end, tail) in &self.pieces {
+            slices.push(IoSlice::new(self.bytes.get(from..end).unwrap_or_default()));
+            let tail = self
+                .tails
+                .get(tail as usize)
+                .map_or(&[][..], |t| t.as_ref());
+            slices.push(IoSlice::new(tail));
+            from = end;
+            if slices.len() >= SLICES {
+                write_all_slices(w, &mut slices)?;
+                slices.clear();
+            }
+        }
+        slices.push(IoSlice::new(self.bytes.get(from..).unwrap_or_default()));
+        write_all_slices(w, &mut slices)
+    }
+
+    /// Empty, keeping the buffers.
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.pieces.clear();
+        self.tails.clear();
+        self.tail_of_leaf.clear();
+    }
+}
+
+/// `Write::write_all` for slices (`write_all_vectored` is not stable).
+fn write_all_slices(w: &mut dyn Write, slices: &mut [IoSlice<'_>]) -> std::io::Result<()> {
+    let mut rest = slices;
+    IoSlice::advance_slices(&mut rest, 0);
+    while !rest.is_empty() {
+        match w.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Parts the sink has written, for the next blocks: a block's JSON is hundreds of KiB, and
 /// fresh memory for every block costs a page fault per 4 KiB.
 #[derive(Default)]
-struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+struct Spare(std::sync::Mutex<Vec<JsonPart>>);
 
 impl Spare {
-    /// Room for a block's users, so the buffer is rarely copied as it grows.
-    fn take(&self) -> Vec<u8> {
+    fn take(&self) -> JsonPart {
         let spare = self.0.lock().ok().and_then(|mut s| s.pop());
-        spare.unwrap_or_else(|| Vec::with_capacity(3 << 20))
+        spare.unwrap_or_else(|| JsonPart {
+            bytes: Vec::with_capacity(1 << 20),
+            ..JsonPart::default()
+        })
     }
-    fn give(&self, mut bytes: Vec<u8>) {
-        bytes.clear();
+    fn give(&self, mut part: JsonPart) {
+        part.clear();
         if let Ok(mut s) = self.0.lock() {
-            s.push(bytes);
+            s.push(part);
         }
     }
 }
@@ -141,31 +233,26 @@ fn stream_json(
     let spare = Spare::default();
     sim::blocks::for_each_user_with(
         users,
-        || JsonPart {
-            bytes: spare.take(),
-            counts: Counts::default(),
-        },
+        || spare.take(),
         |memo: &mut Memo, part: &mut JsonPart, user| {
             if ctx.quiet {
                 part.counts.add(user, &sim::evaluate(cfg, asm, user));
                 return Ok(());
             }
             part.bytes.extend_from_slice(b",\n  ");
-            let o = memo
-                .user_json(cfg, asm, user, ctx.redact, &mut part.bytes)
-                .map_err(output_failed)?;
+            let o = part.push_user(memo, cfg, asm, user, ctx.redact)?;
             part.counts.add(user, &o);
             Ok(())
         },
-        |part| {
-            counts.merge(part.counts);
-            let mut bytes = part.bytes.as_slice();
-            if first && !bytes.is_empty() {
-                bytes = bytes.get(1..).unwrap_or_default(); // no comma before the first user
+        |mut part| {
+            counts.merge(std::mem::take(&mut part.counts));
+            let mut skip = 0;
+            if first && !part.bytes.is_empty() {
+                skip = 1; // no comma before the first user
                 first = false;
             }
-            w.write_all(bytes).map_err(io)?;
-            spare.give(part.bytes);
+            part.write(w, skip).map_err(io)?;
+            spare.give(part);
             Ok(())
         },
     )?;

@@ -15,6 +15,7 @@ use super::directory::{DirectoryUser, Field, IdpEmail};
 use super::model::{read_code, Outcome, ReadLog, Step};
 use super::render;
 use crate::config::Config;
+use std::sync::Arc;
 
 /// Distinct domains remembered; users on further domains are evaluated directly.
 const MAX_DOMAINS: usize = 256;
@@ -36,8 +37,15 @@ struct Node {
 
 struct Leaf {
     outcome: Outcome,
-    /// The user's JSON object after its `"email"` member (from the `,` on), in `json`.
-    tail: std::ops::Range<usize>,
+    /// The user's JSON object after its `"email"` member (from the `,` on).
+    tail: Arc<[u8]>,
+}
+
+/// The rest of a user's JSON object, as a leaf keeps it.
+pub struct Tail<'m> {
+    /// The leaf's number in this memo (the same number, the same bytes).
+    pub leaf: usize,
+    pub bytes: &'m Arc<[u8]>,
 }
 
 /// Where a branch is kept: a domain's root or a node's branch for one code.
@@ -54,7 +62,8 @@ pub struct Memo {
     domains: Vec<(Box<str>, u32)>,
     nodes: Vec<Node>,
     leaves: Vec<Leaf>,
-    json: Vec<u8>,
+    /// Bytes of all tails.
+    json_bytes: usize,
     log: ReadLog,
     trace: Vec<Step>,
     scratch: Vec<u8>,
@@ -102,11 +111,12 @@ impl Memo {
     }
 
     /// The leaf `u` reaches from its domain's root, if the tree has learnt one.
-    fn find(&self, cfg: &Config, u: &DirectoryUser, domain: usize) -> Option<&Leaf> {
+    fn find(&self, cfg: &Config, u: &DirectoryUser, domain: usize) -> Option<(usize, &Leaf)> {
         let mut at = self.get(Slot::Root(domain));
         while at != EMPTY {
             if at & LEAF != 0 {
-                return self.leaves.get((at & !LEAF) as usize);
+                let i = (at & !LEAF) as usize;
+                return self.leaves.get(i).map(|leaf| (i, leaf));
             }
             let node = self.nodes.get(at as usize)?;
             at = *node.next.get(usize::from(read_code(cfg, u, node.field)))?;
@@ -163,17 +173,61 @@ impl Memo {
         redact: bool,
         out: &mut Vec<u8>,
     ) -> Result<Outcome, serde_json::Error> {
+        let (outcome, tail) = self.user_json_head(cfg, asm, u, redact, out)?;
+        if let Some(tail) = tail {
+            out.extend_from_slice(tail.bytes);
+        }
+        Ok(outcome)
+    }
+
+    /// [`Memo::user_json`], except that a user who reaches a leaf gets only the start of the
+    /// object (up to the e-mail) appended; the rest is the returned tail, to be written
+    /// after it without copying.
+    pub fn user_json_head(
+        &mut self,
+        cfg: &Config,
+        asm: &Assumptions,
+        u: &DirectoryUser,
+        redact: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<(Outcome, Option<Tail<'_>>), serde_json::Error> {
+        let i = match self.user_json_or_leaf(cfg, asm, u, redact, out)? {
+            Ok(outcome) => return Ok((outcome, None)),
+            Err(i) => i,
+        };
+        match self.leaves.get(i) {
+            Some(leaf) => {
+                out.extend_from_slice(b"{\"email\":");
+                render::write_json_str(out, &render::shown_email(&u.email, redact));
+                let tail = Tail {
+                    leaf: i,
+                    bytes: &leaf.tail,
+                };
+                Ok((leaf.outcome, Some(tail)))
+            }
+            // `find` only names leaves it has.
+            None => render::user_json(cfg, asm, u, redact, &mut Vec::new(), out).map(|o| (o, None)),
+        }
+    }
+
+    /// `Ok(outcome)` when `u` was written whole, `Err(leaf)` when it reaches that leaf (and
+    /// nothing was written).
+    fn user_json_or_leaf(
+        &mut self,
+        cfg: &Config,
+        asm: &Assumptions,
+        u: &DirectoryUser,
+        redact: bool,
+        out: &mut Vec<u8>,
+    ) -> Result<Result<Outcome, usize>, serde_json::Error> {
         // `--redact` replaces an asserted e-mail wherever a trace text holds it.
         let asserted = matches!(u.idp_email, Some(IdpEmail::Other(_)));
         let domain = match self.domain(u) {
             Some(d) if !(redact && asserted) => d,
-            _ => return render::user_json(cfg, asm, u, redact, &mut self.trace, out),
+            _ => return render::user_json(cfg, asm, u, redact, &mut self.trace, out).map(Ok),
         };
-        if let Some(leaf) = self.find(cfg, u, domain) {
-            out.extend_from_slice(b"{\"email\":");
-            render::write_json_str(out, &render::shown_email(&u.email, redact));
-            out.extend_from_slice(self.json.get(leaf.tail.clone()).unwrap_or_default());
-            return Ok(leaf.outcome);
+        if let Some((i, _)) = self.find(cfg, u, domain) {
+            return Ok(Err(i));
         }
         // Render whole, noting the fields read, then keep what follows the e-mail.
         self.scratch.clear();
@@ -189,23 +243,22 @@ impl Memo {
         )?;
         out.extend_from_slice(&self.scratch);
         let Some(fields) = self.log.fields() else {
-            return Ok(outcome);
+            return Ok(Ok(outcome));
         };
         self.head.clear();
         self.head.extend_from_slice(b"{\"email\":");
         render::write_json_str(&mut self.head, &render::shown_email(&u.email, redact));
         if let Some(tail) = self.scratch.strip_prefix(self.head.as_slice()) {
-            if self.json.len() + tail.len() <= MAX_JSON_BYTES {
-                let start = self.json.len();
-                self.json.extend_from_slice(tail);
+            if self.json_bytes + tail.len() <= MAX_JSON_BYTES {
+                self.json_bytes += tail.len();
                 let leaf = Leaf {
                     outcome,
-                    tail: start..self.json.len(),
+                    tail: tail.into(),
                 };
                 self.learn(domain, &fields, leaf);
             }
         }
-        Ok(outcome)
+        Ok(Ok(outcome))
     }
 }
 
