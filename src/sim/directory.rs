@@ -875,25 +875,19 @@ fn fill_user_at_once(kinds: &[ColumnKind], line: u64, row: &str, user: &mut Dire
 /// Set `field` from a cell that is exactly one of its values as written in the spec (the
 /// usual cell), as [`apply`] would; false for anything else, which `apply` then reads.
 fn set_exact(user: &mut DirectoryUser, field: Field, t: &str) -> bool {
-    fn exact<T: super::set::Bit>(t: &str) -> Option<T> {
-        // Length and first byte rule out the other values without a call to compare.
-        let first = t.as_bytes().first()?;
-        T::all().iter().copied().find(|v| {
-            let name = v.name().as_bytes();
-            name.len() == t.len() && name.first() == Some(first) && name == t.as_bytes()
-        })
-    }
     let boolean = match t {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
     };
     match field {
-        Field::WorkspaceState => exact(t).map(|v| user.workspace_state = Some(v)),
-        Field::InviteSource => exact(t).map(|v| user.invite_source = Some(v)),
-        Field::PersonalAccount => exact(t).map(|v| user.personal_account = Some(v)),
-        Field::IdpStatus => exact(t).map(|v| user.idp_status = Some(v)),
-        Field::Role => exact(t).map(|v| user.role = Some(v)),
+        Field::WorkspaceState => WorkspaceState::exact(t).map(|v| user.workspace_state = Some(v)),
+        Field::InviteSource => InviteSource::exact(t).map(|v| user.invite_source = Some(v)),
+        Field::PersonalAccount => {
+            PersonalAccount::exact(t).map(|v| user.personal_account = Some(v))
+        }
+        Field::IdpStatus => IdpStatus::exact(t).map(|v| user.idp_status = Some(v)),
+        Field::Role => Role::exact(t).map(|v| user.role = Some(v)),
         Field::HasPassword => boolean.map(|b| user.has_password = Some(b)),
         Field::IdpAssigned => boolean.map(|b| user.idp_assigned = Some(b)),
         Field::NewAccount => boolean.map(|b| user.new_account = Some(b)),
@@ -905,7 +899,7 @@ fn set_exact(user: &mut DirectoryUser, field: Field, t: &str) -> bool {
             user.social = Some(SocialSet::EMPTY);
             Some(())
         }
-        Field::Social => exact(t).map(|v: Social| user.social = Some(SocialSet::of(&[v]))),
+        Field::Social => Social::exact(t).map(|v| user.social = Some(SocialSet::of(&[v]))),
         Field::Groups | Field::IdpEmail => None,
     }
     .is_some()
