@@ -783,21 +783,30 @@ fn set_groups(user: &mut DirectoryUser, cell: &str, spare: &mut Option<Vec<Strin
     }
     let mut groups = spare.take().unwrap_or_default();
     let mut n = 0;
-    // `;` is ASCII, so every cut falls on a character boundary.
-    let names = t.as_bytes().split(|&b| b == b';').scan(0, |start, piece| {
-        let name = t.get(*start..*start + piece.len());
-        *start += piece.len() + 1;
-        name
-    });
-    for name in names.map(trim).filter(|s| !s.is_empty()) {
-        match groups.get_mut(n) {
-            Some(g) => {
-                g.clear();
-                g.push_str(name);
+    let mut rest = t;
+    loop {
+        // `;` is ASCII, so the cut falls on a character boundary.
+        let cut = rest.bytes().position(|b| b == b';');
+        let (name, next) = match cut {
+            Some(at) => (rest.get(..at), rest.get(at + 1..)),
+            None => (Some(rest), None),
+        };
+        let name = trim(name.unwrap_or_default());
+        if !name.is_empty() {
+            match groups.get_mut(n) {
+                Some(g) if g == name => {}
+                Some(g) => {
+                    g.clear();
+                    g.push_str(name);
+                }
+                None => groups.push(name.to_string()),
             }
-            None => groups.push(name.to_string()),
+            n += 1;
         }
-        n += 1;
+        match next {
+            Some(next) => rest = next,
+            None => break,
+        }
     }
     groups.truncate(n);
     user.groups = Some(groups);

@@ -495,9 +495,20 @@ fn clean_prefix(bytes: &[u8]) -> usize {
         }
         at += 8;
     }
-    // The last bytes, padded with spaces (which need no escape).
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return bytes.len();
+    }
+    // The last eight bytes again (all but `rest` were clean), or for a short string the
+    // bytes padded with spaces (which need no escape).
+    if let Some(last) = bytes.last_chunk::<8>() {
+        return match special(*last) {
+            0 => bytes.len(),
+            found => first_in(bytes.len() - 8, found),
+        };
+    }
     let mut last = [b' '; 8];
-    for (dst, src) in last.iter_mut().zip(chunks.remainder()) {
+    for (dst, src) in last.iter_mut().zip(rest) {
         *dst = *src;
     }
     match special(last) {
@@ -528,6 +539,10 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
 fn write_json_chars(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let clean = clean_prefix(bytes);
+    if clean == bytes.len() {
+        out.extend_from_slice(bytes);
+        return;
+    }
     out.extend_from_slice(bytes.get(..clean).unwrap_or_default());
     let mut plain_from = clean;
     for (i, &b) in bytes.iter().enumerate().skip(clean) {
