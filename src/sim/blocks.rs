@@ -25,7 +25,7 @@ use std::sync::mpsc;
 use std::sync::Mutex;
 
 /// Input bytes per block handed to a worker.
-const BLOCK: usize = 64 * 1024;
+const BLOCK: usize = 256 * 1024;
 /// Input bytes per block read in turn: its output (8x the input for JSON) stays in the cache.
 const BLOCK_IN_TURN: usize = 64 * 1024;
 /// Files smaller than this are read by one thread (starting workers costs more than they
