@@ -467,3 +467,72 @@ fn run_patterns(
     crate::commands::emit(out, &text)?;
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes at most 7 bytes per call, and across slices, as a pipe may.
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(7);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+            let mut room = 7;
+            for b in bufs {
+                let n = b.len().min(room);
+                self.0.extend_from_slice(&b[..n]);
+                room -= n;
+                if room == 0 {
+                    break;
+                }
+            }
+            Ok(7 - room)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_part_writes_what_the_memo_renders() {
+        let cfg: crate::config::Config = toml::from_str(
+            "[workspace]\nverified_domains = [\"acme.com\"]\n[provisioning]\nscim = true\nscim_groups = [\"G\"]\n[authentication]\nmode = \"sso_enforced\"\n",
+        )
+        .unwrap();
+        let mut text = String::from("email,groups,workspace_state,has_password,idp_email\n");
+        for i in 0..1500 {
+            let state = ["member", "invited", "none", "removed"][i % 4];
+            let idp = if i % 7 == 0 { "other@acme.com" } else { "" };
+            text.push_str(&format!("u{i}@acme.com,G,{state},{},{idp}\n", i % 3 == 0));
+        }
+        let users: Vec<_> =
+            DirectoryReader::from_reader("u.csv", Box::new(std::io::Cursor::new(text)), false)
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+        let asm = Assumptions::default();
+        let (mut memo, mut direct_memo) = (Memo::default(), Memo::default());
+        let mut part = JsonPart::default();
+        let mut want = Vec::new();
+        for u in &users {
+            part.bytes.extend_from_slice(b",\n  ");
+            part.push_user(&mut memo, &cfg, &asm, u, false).unwrap();
+            want.extend_from_slice(b",\n  ");
+            direct_memo
+                .user_json(&cfg, &asm, u, false, &mut want)
+                .unwrap();
+        }
+        assert!(part.pieces.len() > 1000 && part.tails.len() < 50);
+        let mut out = Trickle(Vec::new());
+        part.write(&mut out, 1).unwrap();
+        assert_eq!(
+            String::from_utf8(out.0).unwrap(),
+            String::from_utf8(want[1..].to_vec()).unwrap()
+        );
+    }
+}
