@@ -178,14 +178,18 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn memoised_evaluation_and_json_equal_direct(cfg in config_strategy(), asm in assumptions_strategy(), users in proptest::collection::vec((user_strategy(), 0u8..4), 1..60), redact in any::<bool>()) {
+    fn memoised_evaluation_and_json_equal_direct(cfg in config_strategy(), asm in assumptions_strategy(), users in proptest::collection::vec((user_strategy(), 0u8..8), 1..400), redact in any::<bool>()) {
+        // Enough users per memo that most reach a leaf another user made.
         let mut memo = Memo::default();
         for (mut u, variant) in users {
-            // Domain spellings and e-mails the memo must not confuse or must not keep.
+            // Domain spellings and e-mails the memo must not confuse or must not keep, and
+            // asserted e-mails that equal the user's in another case or a trace text.
             match variant {
                 1 => u.email = u.email.to_uppercase(),
                 2 => u.email = u.email.replace('@', ""),
                 3 => u.email = format!("\"{}", u.email),
+                4 => u.idp_email = Some(IdpEmail::Other(u.email.to_uppercase())),
+                5 => u.idp_email = Some(IdpEmail::Other(u.domain().to_string())),
                 _ => {}
             }
             let (mut memoised, mut direct) = (Vec::new(), Vec::new());

@@ -15,6 +15,9 @@ use crate::sim::{self, evaluate, Assumptions, Counts};
 use crate::source::Span;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry::{Occupied, Vacant};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::io::{BufWriter, Write};
 
 #[derive(Serialize)]
@@ -151,12 +154,25 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
     let keep = matches!(ctx.format, Format::Sarif | Format::Junit) || !ctx.quiet;
     // Both evaluations, the tally and each changed user's JSON are done on every core; the
     // sink writes the blocks' results in file order.
-    sim::blocks::for_each_user(
+    sim::blocks::for_each_user_with(
         &users,
-        |part: &mut DiffPart, user| {
+        DiffPart::default,
+        |memo: &mut EntryMemo, part: &mut DiffPart, user| {
             let before = evaluate(&old.config, &asm_old, user);
             let after = evaluate(&new.config, &asm_new, user);
             part.counts.add(user, &after);
+            if json {
+                let Some(entry) = memo.entry(&before, &after)? else {
+                    return Ok(());
+                };
+                let reason = expected.reason_for(&user.email, entry.rule, entry.found);
+                let fails = entry.gate && reason.is_none();
+                part.tally
+                    .count(&before, &after, entry.found, entry.gate, fails);
+                let email = render::shown_email(&user.email, ctx.redact);
+                entry.write(&mut part.json, &email, fails, reason);
+                return Ok(());
+            }
             let list = changes(&before, &after);
             if list.is_empty() {
                 return Ok(());
@@ -297,6 +313,134 @@ pub fn run(ctx: &Ctx, args: &DiffArgs, out: &mut dyn Write) -> Result<i32, Fatal
 /// the comma).
 const ENTRY_SEPARATOR: &[u8] = b",\n  ";
 
+/// A changed user's JSON entry as far as the two outcomes decide it: everything but the
+/// e-mail, `fails_gate` and `expected`, with what the tally needs.
+struct Entry {
+    found: Set<SimFinding>,
+    gate: bool,
+    rule: &'static str,
+    /// The entry's members from `,"before":` to before `,"fails_gate":`.
+    middle: Box<[u8]>,
+}
+
+/// The serialised entry of a user with no e-mail and no expected change, around `middle`.
+const ENTRY_HEAD: &[u8] = b"{\"email\":\"\"";
+const ENTRY_TAIL: &[u8] = b",\"fails_gate\":false,\"expected\":null}";
+
+impl Entry {
+    fn of(before: &Outcome, after: &Outcome) -> Result<Option<Entry>, Fatal> {
+        let list = changes(before, after);
+        if list.is_empty() {
+            return Ok(None);
+        }
+        let (found, gate) = findings(before, after);
+        let rule = flipped_by(before, after);
+        let json = serde_json::to_vec(&DiffUserJson {
+            email: Cow::Borrowed(""),
+            before: OutcomeJson::from(before),
+            after: OutcomeJson::from(after),
+            changes: &list,
+            flipped_by: rule,
+            findings: found,
+            fails_gate: false,
+            expected: None,
+        })
+        .map_err(output_failed)?;
+        let middle = json
+            .strip_prefix(ENTRY_HEAD)
+            .and_then(|m| m.strip_suffix(ENTRY_TAIL))
+            .ok_or_else(|| output_failed("a diff entry was not serialised as expected"))?;
+        Ok(Some(Entry {
+            found,
+            gate,
+            rule,
+            middle: middle.into(),
+        }))
+    }
+
+    /// Append the whole entry, after [`ENTRY_SEPARATOR`], as serde_json writes
+    /// [`DiffUserJson`].
+    fn write(&self, out: &mut Vec<u8>, email: &str, fails: bool, reason: Option<&str>) {
+        out.extend_from_slice(ENTRY_SEPARATOR);
+        out.extend_from_slice(b"{\"email\":");
+        render::write_json_str(out, email);
+        out.extend_from_slice(&self.middle);
+        out.extend_from_slice(if fails {
+            b",\"fails_gate\":true,\"expected\":"
+        } else {
+            b",\"fails_gate\":false,\"expected\":"
+        });
+        match reason {
+            Some(r) => render::write_json_str(out, r),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b'}');
+    }
+}
+
+/// Entries distinct per thread before the memo starts again (bounds its memory).
+const MAX_ENTRIES: usize = 4096;
+
+/// One thread's entries by the pair of outcomes (`None`: nothing changes): a directory
+/// repeats a few hundred pairs across a million users.
+#[derive(Default)]
+struct EntryMemo {
+    entries: HashMap<(Outcome, Outcome), Option<Entry>, BuildHasherDefault<PairHasher>>,
+}
+
+impl EntryMemo {
+    fn entry(&mut self, before: &Outcome, after: &Outcome) -> Result<Option<&Entry>, Fatal> {
+        if self.entries.len() >= MAX_ENTRIES {
+            self.entries.clear();
+        }
+        Ok(match self.entries.entry((*before, *after)) {
+            Occupied(known) => known.into_mut().as_ref(),
+            Vacant(new) => new.insert(Entry::of(before, after)?).as_ref(),
+        })
+    }
+}
+
+/// Multiply-rotate hashing of the outcomes' small integers and rule ids: SipHash would cost
+/// more than evaluating the user.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl PairHasher {
+    fn add(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            for (dst, src) in word.iter_mut().zip(chunk) {
+                *dst = *src;
+            }
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, v: u8) {
+        self.add(u64::from(v));
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.add(u64::from(v));
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+    fn write_isize(&mut self, v: isize) {
+        self.add(v as u64);
+    }
+}
+
 /// One block of the directory: the counts after, the tally of its changed users, and those
 /// users as JSON entries (each after [`ENTRY_SEPARATOR`]) or, for the other formats, as what
 /// their findings and lines say.
@@ -363,4 +507,62 @@ fn summary(t: &Tally, gate_on: bool, gate_fails: bool) -> String {
         "gate: pass\n".to_string()
     });
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::directory::DirectoryReader;
+
+    #[test]
+    fn memoised_entries_are_what_serde_writes() {
+        let config = |mode: &str| -> crate::config::Config {
+            toml::from_str(&format!(
+                "[workspace]\nverified_domains = [\"acme.com\"]\n[provisioning]\nscim = true\nscim_groups = [\"G\"]\n[authentication]\nmode = \"{mode}\"\napi_platform_sso = false\n"
+            ))
+            .unwrap()
+        };
+        let (old, new) = (config("default"), config("sso_enforced"));
+        let text = "email,groups,workspace_state,invite_source,personal_account,has_password,social\nа\"b@acme.com,G,member,scim,plus,true,google\nc@x.io,G,invited,manual,free,false,\nd@acme.com,,none,,none,true,apple\ne@acme.com,G,invited,manual,none,true,\nf@acme.com,,member,manual,free,false,microsoft\n";
+        let users = DirectoryReader::from_reader(
+            "u.csv",
+            Box::new(std::io::Cursor::new(text.to_string())),
+            false,
+        )
+        .unwrap();
+        let asm = Assumptions::default();
+        let mut memo = EntryMemo::default();
+        let mut changed = 0;
+        for user in users {
+            let user = user.unwrap();
+            let (before, after) = (evaluate(&old, &asm, &user), evaluate(&new, &asm, &user));
+            let list = changes(&before, &after);
+            let Some(entry) = memo.entry(&before, &after).unwrap() else {
+                assert!(list.is_empty());
+                continue;
+            };
+            changed += 1;
+            for (fails, reason) in [(true, None), (false, Some("planned \"move\"\n"))] {
+                let mut written = Vec::new();
+                entry.write(&mut written, &user.email, fails, reason);
+                let mut serde = ENTRY_SEPARATOR.to_vec();
+                serde_json::to_writer(
+                    &mut serde,
+                    &DiffUserJson {
+                        email: Cow::Borrowed(&user.email),
+                        before: OutcomeJson::from(&before),
+                        after: OutcomeJson::from(&after),
+                        changes: &list,
+                        flipped_by: flipped_by(&before, &after),
+                        findings: findings(&before, &after).0,
+                        fails_gate: fails,
+                        expected: reason,
+                    },
+                )
+                .unwrap();
+                assert_eq!(String::from_utf8(written), String::from_utf8(serde));
+            }
+        }
+        assert!(changed >= 2, "{changed}");
+    }
 }

@@ -13,8 +13,9 @@ use crate::sim::render::{self, AssumptionsJson, UserJson};
 use crate::sim::{self, patterns, Assumptions, Counts, DirectoryReader};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IoSlice, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Human output lists at most this many per-user fixes (the counts cover everyone).
 const FIXES_SHOWN: usize = 20;
@@ -80,27 +81,118 @@ fn count_only(loaded: &LoadedConfig, asm: &Assumptions, users: &Path) -> Result<
     Ok(sim::summarize(loaded, asm, users)?.counts)
 }
 
-/// The users of one block of the directory, serialised, and their counts.
+/// The users of one block of the directory, serialised, and their counts. A user whose
+/// object ends with a memo's tail has only its start in `bytes`; the tail is written from
+/// the memo's copy (a million users repeat a few hundred tails: copying each into the block
+/// would be most of the bytes moved).
+#[derive(Default)]
 struct JsonPart {
     bytes: Vec<u8>,
+    /// In output order: `bytes` up to this offset, then this entry of `tails`.
+    pieces: Vec<(usize, u32)>,
+    tails: Vec<Arc<[u8]>>,
+    /// For each memo leaf, 1 + its entry in `tails` (0: not in this part yet).
+    tail_of_leaf: Vec<u32>,
     counts: Counts,
 }
 
-/// Output buffers the sink has written, for the next blocks: a block's JSON is megabytes, and
+impl JsonPart {
+    /// Append `u`'s object as [`Memo::user_json`] would.
+    fn push_user(
+        &mut self,
+        memo: &mut Memo,
+        cfg: &crate::config::Config,
+        asm: &Assumptions,
+        u: &sim::DirectoryUser,
+        redact: bool,
+    ) -> Result<sim::Outcome, Fatal> {
+        let (outcome, tail) = memo
+            .user_json_head(cfg, asm, u, redact, &mut self.bytes)
+            .map_err(output_failed)?;
+        if let Some(tail) = tail {
+            if self.tail_of_leaf.len() <= tail.leaf {
+                self.tail_of_leaf.resize(tail.leaf + 1, 0);
+            }
+            let slot = match self.tail_of_leaf.get_mut(tail.leaf) {
+                Some(0) | None => {
+                    self.tails.push(Arc::clone(tail.bytes));
+                    let slot = self.tails.len() as u32;
+                    if let Some(s) = self.tail_of_leaf.get_mut(tail.leaf) {
+                        *s = slot;
+                    }
+                    slot
+                }
+                Some(slot) => *slot,
+            };
+            self.pieces.push((self.bytes.len(), slot - 1));
+        }
+        Ok(outcome)
+    }
+
+    /// Write the part, without its first `skip` bytes, in as few calls as the writer takes.
+    fn write(&self, w: &mut dyn Write, skip: usize) -> std::io::Result<()> {
+        // The most slices one write takes on Linux (IOV_MAX).
+        const SLICES: usize = 1024;
+        let mut slices: Vec<IoSlice<'_>> = Vec::with_capacity(SLICES);
+        let mut from = skip;
+        for &(end, tail) in &self.pieces {
+            slices.push(IoSlice::new(self.bytes.get(from..end).unwrap_or_default()));
+            let tail = self
+                .tails
+                .get(tail as usize)
+                .map_or(&[][..], |t| t.as_ref());
+            slices.push(IoSlice::new(tail));
+            from = end;
+            if slices.len() >= SLICES {
+                write_all_slices(w, &mut slices)?;
+                slices.clear();
+            }
+        }
+        slices.push(IoSlice::new(self.bytes.get(from..).unwrap_or_default()));
+        write_all_slices(w, &mut slices)
+    }
+
+    /// Empty, keeping the buffers.
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.pieces.clear();
+        self.tails.clear();
+        self.tail_of_leaf.clear();
+    }
+}
+
+/// `Write::write_all` for slices (`write_all_vectored` is not stable).
+fn write_all_slices(w: &mut dyn Write, slices: &mut [IoSlice<'_>]) -> std::io::Result<()> {
+    let mut rest = slices;
+    IoSlice::advance_slices(&mut rest, 0);
+    while !rest.is_empty() {
+        match w.write_vectored(rest) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut rest, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Parts the sink has written, for the next blocks: a block's JSON is hundreds of KiB, and
 /// fresh memory for every block costs a page fault per 4 KiB.
 #[derive(Default)]
-struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+struct Spare(std::sync::Mutex<Vec<JsonPart>>);
 
 impl Spare {
-    /// Room for a block's users, so the buffer is rarely copied as it grows.
-    fn take(&self) -> Vec<u8> {
+    fn take(&self) -> JsonPart {
         let spare = self.0.lock().ok().and_then(|mut s| s.pop());
-        spare.unwrap_or_else(|| Vec::with_capacity(3 << 20))
+        spare.unwrap_or_else(|| JsonPart {
+            bytes: Vec::with_capacity(1 << 20),
+            ..JsonPart::default()
+        })
     }
-    fn give(&self, mut bytes: Vec<u8>) {
-        bytes.clear();
+    fn give(&self, mut part: JsonPart) {
+        part.clear();
         if let Ok(mut s) = self.0.lock() {
-            s.push(bytes);
+            s.push(part);
         }
     }
 }
@@ -141,31 +233,26 @@ fn stream_json(
     let spare = Spare::default();
     sim::blocks::for_each_user_with(
         users,
-        || JsonPart {
-            bytes: spare.take(),
-            counts: Counts::default(),
-        },
+        || spare.take(),
         |memo: &mut Memo, part: &mut JsonPart, user| {
             if ctx.quiet {
                 part.counts.add(user, &sim::evaluate(cfg, asm, user));
                 return Ok(());
             }
             part.bytes.extend_from_slice(b",\n  ");
-            let o = memo
-                .user_json(cfg, asm, user, ctx.redact, &mut part.bytes)
-                .map_err(output_failed)?;
+            let o = part.push_user(memo, cfg, asm, user, ctx.redact)?;
             part.counts.add(user, &o);
             Ok(())
         },
-        |part| {
-            counts.merge(part.counts);
-            let mut bytes = part.bytes.as_slice();
-            if first && !bytes.is_empty() {
-                bytes = bytes.get(1..).unwrap_or_default(); // no comma before the first user
+        |mut part| {
+            counts.merge(std::mem::take(&mut part.counts));
+            let mut skip = 0;
+            if first && !part.bytes.is_empty() {
+                skip = 1; // no comma before the first user
                 first = false;
             }
-            w.write_all(bytes).map_err(io)?;
-            spare.give(part.bytes);
+            part.write(w, skip).map_err(io)?;
+            spare.give(part);
             Ok(())
         },
     )?;
@@ -379,4 +466,73 @@ fn run_patterns(
     };
     crate::commands::emit(out, &text)?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes at most 7 bytes per call, and across slices, as a pipe may.
+    struct Trickle(Vec<u8>);
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(7);
+            self.0.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+            let mut room = 7;
+            for b in bufs {
+                let n = b.len().min(room);
+                self.0.extend_from_slice(&b[..n]);
+                room -= n;
+                if room == 0 {
+                    break;
+                }
+            }
+            Ok(7 - room)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_part_writes_what_the_memo_renders() {
+        let cfg: crate::config::Config = toml::from_str(
+            "[workspace]\nverified_domains = [\"acme.com\"]\n[provisioning]\nscim = true\nscim_groups = [\"G\"]\n[authentication]\nmode = \"sso_enforced\"\n",
+        )
+        .unwrap();
+        let mut text = String::from("email,groups,workspace_state,has_password,idp_email\n");
+        for i in 0..1500 {
+            let state = ["member", "invited", "none", "removed"][i % 4];
+            let idp = if i % 7 == 0 { "other@acme.com" } else { "" };
+            text.push_str(&format!("u{i}@acme.com,G,{state},{},{idp}\n", i % 3 == 0));
+        }
+        let users: Vec<_> =
+            DirectoryReader::from_reader("u.csv", Box::new(std::io::Cursor::new(text)), false)
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+        let asm = Assumptions::default();
+        let (mut memo, mut direct_memo) = (Memo::default(), Memo::default());
+        let mut part = JsonPart::default();
+        let mut want = Vec::new();
+        for u in &users {
+            part.bytes.extend_from_slice(b",\n  ");
+            part.push_user(&mut memo, &cfg, &asm, u, false).unwrap();
+            want.extend_from_slice(b",\n  ");
+            direct_memo
+                .user_json(&cfg, &asm, u, false, &mut want)
+                .unwrap();
+        }
+        assert!(part.pieces.len() > 1000 && part.tails.len() < 50);
+        let mut out = Trickle(Vec::new());
+        part.write(&mut out, 1).unwrap();
+        assert_eq!(
+            String::from_utf8(out.0).unwrap(),
+            String::from_utf8(want[1..].to_vec()).unwrap()
+        );
+    }
 }

@@ -659,6 +659,11 @@ mod tests {
         assert!(same(&bad_value).1.unwrap().contains(":15002:"));
         let short_row = file_changing(12_000, |_| "short@acme.com,x\n".into());
         assert!(same(&short_row).1.unwrap().contains("the row has 2 cells"));
+        let no_email = file_changing(13_000, |r| r.replacen("user13000@acme.com", " ", 1));
+        assert!(same(&no_email)
+            .1
+            .unwrap()
+            .contains(":13002: column 1 (email) is empty"));
     }
 
     #[test]

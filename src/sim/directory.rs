@@ -758,24 +758,7 @@ fn fill_user<'r>(
         };
         let applied = match (field, &raw) {
             (Field::Groups, Raw::Text(t)) => {
-                let t = trim(t);
-                if t != "?" {
-                    // The previous row's group names are overwritten in place.
-                    let mut groups = spare_groups.take().unwrap_or_default();
-                    let mut n = 0;
-                    for name in t.split(';').map(trim).filter(|s| !s.is_empty()) {
-                        match groups.get_mut(n) {
-                            Some(g) => {
-                                g.clear();
-                                g.push_str(name);
-                            }
-                            None => groups.push(name.to_string()),
-                        }
-                        n += 1;
-                    }
-                    groups.truncate(n);
-                    user.groups = Some(groups);
-                }
+                set_groups(user, t, &mut spare_groups);
                 Ok(())
             }
             (_, Raw::Text(t)) if set_exact(user, field, t) => Ok(()),
@@ -791,23 +774,129 @@ fn fill_user<'r>(
     Ok(())
 }
 
+/// Set the groups from a cell, as [`apply`] would; the group names of `spare` (the previous
+/// row's) are overwritten in place.
+fn set_groups(user: &mut DirectoryUser, cell: &str, spare: &mut Option<Vec<String>>) {
+    let t = trim(cell);
+    if t == "?" {
+        return;
+    }
+    let mut groups = spare.take().unwrap_or_default();
+    let mut n = 0;
+    let mut rest = t;
+    loop {
+        // `;` is ASCII, so the cut falls on a character boundary.
+        let cut = rest.bytes().position(|b| b == b';');
+        let (name, next) = match cut {
+            Some(at) => (rest.get(..at), rest.get(at + 1..)),
+            None => (Some(rest), None),
+        };
+        let name = trim(name.unwrap_or_default());
+        if !name.is_empty() {
+            match groups.get_mut(n) {
+                Some(g) if g == name => {}
+                Some(g) => {
+                    g.clear();
+                    g.push_str(name);
+                }
+                None => groups.push(name.to_string()),
+            }
+            n += 1;
+        }
+        match next {
+            Some(next) => rest = next,
+            None => break,
+        }
+    }
+    groups.truncate(n);
+    user.groups = Some(groups);
+}
+
+/// What a column of a CSV row holds.
+#[derive(Clone, Copy)]
+enum ColumnKind {
+    Email,
+    Field(Field),
+    Ignored,
+}
+
+impl Columns {
+    /// Each column's kind, by position.
+    fn kinds(&self) -> Vec<ColumnKind> {
+        let mut kinds = vec![ColumnKind::Ignored; self.width];
+        for &(field, i) in &self.fields {
+            if let Some(k) = kinds.get_mut(i) {
+                *k = ColumnKind::Field(field);
+            }
+        }
+        if let Some(k) = kinds.get_mut(self.email) {
+            *k = ColumnKind::Email;
+        }
+        kinds
+    }
+}
+
+/// [`fill_user`] for a row that holds no error, in one pass over its cells: false (and the
+/// user half filled) on a row with the wrong number of cells, an unusable e-mail or a bad
+/// value, which `fill_user` then reads again to report the first error as it does.
+fn fill_user_at_once(kinds: &[ColumnKind], line: u64, row: &str, user: &mut DirectoryUser) -> bool {
+    let mut email_buf = std::mem::take(&mut user.email);
+    email_buf.clear();
+    let mut spare_groups = user.groups.take();
+    *user = DirectoryUser {
+        line,
+        email: email_buf,
+        ..DirectoryUser::default()
+    };
+    let bytes = row.as_bytes();
+    let mut kinds = kinds.iter();
+    let mut commas = Commas::new(bytes);
+    let mut start = 0;
+    loop {
+        let comma = commas.next();
+        let (Some(kind), Some(cell)) = (kinds.next(), row.get(start..comma.unwrap_or(bytes.len())))
+        else {
+            return false;
+        };
+        match *kind {
+            ColumnKind::Email => {
+                let email = trim(cell);
+                if email.is_empty() || email == "?" {
+                    return false;
+                }
+                user.email.push_str(email);
+            }
+            ColumnKind::Field(Field::Groups) => set_groups(user, cell, &mut spare_groups),
+            ColumnKind::Field(field) => {
+                if !set_exact(user, field, cell) && apply(user, field, Raw::Text(cell)).is_err() {
+                    return false;
+                }
+            }
+            ColumnKind::Ignored => {}
+        }
+        match comma {
+            Some(at) => start = at + 1,
+            None => return kinds.next().is_none(),
+        }
+    }
+}
+
 /// Set `field` from a cell that is exactly one of its values as written in the spec (the
 /// usual cell), as [`apply`] would; false for anything else, which `apply` then reads.
 fn set_exact(user: &mut DirectoryUser, field: Field, t: &str) -> bool {
-    fn exact<T: super::set::Bit>(t: &str) -> Option<T> {
-        T::all().iter().copied().find(|v| v.name() == t)
-    }
     let boolean = match t {
         "true" => Some(true),
         "false" => Some(false),
         _ => None,
     };
     match field {
-        Field::WorkspaceState => exact(t).map(|v| user.workspace_state = Some(v)),
-        Field::InviteSource => exact(t).map(|v| user.invite_source = Some(v)),
-        Field::PersonalAccount => exact(t).map(|v| user.personal_account = Some(v)),
-        Field::IdpStatus => exact(t).map(|v| user.idp_status = Some(v)),
-        Field::Role => exact(t).map(|v| user.role = Some(v)),
+        Field::WorkspaceState => WorkspaceState::exact(t).map(|v| user.workspace_state = Some(v)),
+        Field::InviteSource => InviteSource::exact(t).map(|v| user.invite_source = Some(v)),
+        Field::PersonalAccount => {
+            PersonalAccount::exact(t).map(|v| user.personal_account = Some(v))
+        }
+        Field::IdpStatus => IdpStatus::exact(t).map(|v| user.idp_status = Some(v)),
+        Field::Role => Role::exact(t).map(|v| user.role = Some(v)),
         Field::HasPassword => boolean.map(|b| user.has_password = Some(b)),
         Field::IdpAssigned => boolean.map(|b| user.idp_assigned = Some(b)),
         Field::NewAccount => boolean.map(|b| user.new_account = Some(b)),
@@ -819,7 +908,7 @@ fn set_exact(user: &mut DirectoryUser, field: Field, t: &str) -> bool {
             user.social = Some(SocialSet::EMPTY);
             Some(())
         }
-        Field::Social => exact(t).map(|v: Social| user.social = Some(SocialSet::of(&[v]))),
+        Field::Social => Social::exact(t).map(|v| user.social = Some(SocialSet::of(&[v]))),
         Field::Groups | Field::IdpEmail => None,
     }
     .is_some()
@@ -850,36 +939,40 @@ pub(crate) fn plain_csv_rows(
     mut each: impl FnMut(&DirectoryUser) -> Result<(), Fatal>,
 ) -> Result<(), Fatal> {
     let mut user = DirectoryUser::default();
-    // Cell ranges of the current row.
+    // Cell ranges of the current row, from its first byte.
     let mut cells: Vec<(usize, usize)> = Vec::with_capacity(columns.width + 1);
     let mut line = first_line;
     let mut row_start = 0;
-    let mut cell_start = 0;
     // One UTF-8 check for the whole part (rows are checked alone when it fails); rows and
     // cells are cut at line feeds and commas, so on character boundaries.
     let whole = std::str::from_utf8(bytes).ok();
-    for at in Separators::new(bytes).chain(std::iter::once(bytes.len())) {
-        if bytes.get(at) == Some(&b',') {
-            cells.push((cell_start, at));
-            cell_start = at + 1;
-            continue;
-        }
-        // A line ends at `at` (or the bytes do).
+    let kinds = columns.kinds();
+    while let Some(rest) = bytes.get(row_start..).filter(|r| !r.is_empty()) {
+        let line_end = memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| row_start + i);
         let this_line = line;
         line += 1;
-        let mut end = at;
+        let mut end = line_end;
         if end > row_start && bytes.get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
         let row_offset = row_start;
         let row = bytes.get(row_start..end).unwrap_or_default();
-        cells.push((cell_start, end));
-        row_start = at + 1;
-        cell_start = row_start;
+        row_start = line_end + 1;
         if row.is_empty() || row.first() == Some(&b'#') {
-            cells.clear();
             continue;
         }
+        let at_once = whole.and_then(|w| w.get(row_offset..end));
+        if at_once.is_some_and(|row| fill_user_at_once(&kinds, this_line, row, &mut user)) {
+            each(&user)?;
+            continue;
+        }
+        cells.clear();
+        let mut cell_start = 0;
+        for comma in Commas::new(row) {
+            cells.push((cell_start, comma));
+            cell_start = comma + 1;
+        }
+        cells.push((cell_start, row.len()));
         if cells.len() != columns.width {
             return Err(Fatal::new(
                 &input::UNDECODABLE,
@@ -897,46 +990,45 @@ pub(crate) fn plain_csv_rows(
         let cell = |i: usize| -> Option<Result<&str, usize>> {
             let &(a, b) = cells.get(i)?;
             Some(match text {
-                Some(t) => Ok(t
-                    .get(a.saturating_sub(row_offset)..b.saturating_sub(row_offset))
-                    .unwrap_or_default()),
-                None => std::str::from_utf8(bytes.get(a..b).unwrap_or_default()).map_err(|_| i),
+                Some(t) => Ok(t.get(a..b).unwrap_or_default()),
+                None => std::str::from_utf8(row.get(a..b).unwrap_or_default()).map_err(|_| i),
             })
         };
         fill_user(path, this_line, columns, cell, &mut user)?;
-        cells.clear();
         each(&user)?;
     }
     Ok(())
 }
 
-/// Positions of the commas and line feeds of a byte string, found eight bytes at a time
-/// (cells are a few bytes long: a call into memchr per cell costs more than the cell).
-struct Separators<'a> {
+/// Positions of the commas of one row, found eight bytes at a time (cells are a few bytes
+/// long: a call into memchr per cell costs more than the cell).
+struct Commas<'a> {
     bytes: &'a [u8],
     /// Offset of the word `found` describes.
     word: usize,
-    /// The high bit of each separator byte of that word not yet returned.
+    /// The high bit of each comma of that word not yet returned.
     found: u64,
 }
 
-impl<'a> Separators<'a> {
-    fn new(bytes: &'a [u8]) -> Separators<'a> {
-        let mut s = Separators {
+impl<'a> Commas<'a> {
+    fn new(bytes: &'a [u8]) -> Commas<'a> {
+        Commas {
             bytes,
             word: 0,
-            found: 0,
-        };
-        s.found = s.load(0);
-        s
+            found: Commas::load(bytes, 0),
+        }
     }
 
-    /// The separator bits of the (zero-padded) word at `at`.
-    fn load(&self, at: usize) -> u64 {
-        let rest = self.bytes.get(at..).unwrap_or_default();
-        let word = match rest.first_chunk::<8>() {
-            Some(whole) => u64::from_le_bytes(*whole),
-            None => {
+    /// The comma bits of the first word of `bytes[at..]`, zero-padded past the end.
+    fn load(bytes: &[u8], at: usize) -> u64 {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let word = match (rest.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(whole), _) => u64::from_le_bytes(*whole),
+            // The last eight bytes, shifted so that those before `at` fall out.
+            (None, Some(last)) => u64::from_le_bytes(*last)
+                .checked_shr(8 * (8 - rest.len() as u32))
+                .unwrap_or(0),
+            (None, None) => {
                 let mut padded = [0u8; 8];
                 for (dst, src) in padded.iter_mut().zip(rest) {
                     *dst = *src;
@@ -946,13 +1038,13 @@ impl<'a> Separators<'a> {
         };
         const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
         const ONES: u64 = 0x0101_0101_0101_0101;
-        // The high bit of every zero byte of `x`, exactly (no borrow between bytes).
-        let zero_bytes = |x: u64| !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
-        zero_bytes(word ^ (ONES * u64::from(b','))) | zero_bytes(word ^ (ONES * u64::from(b'\n')))
+        // The high bit of every zero byte, exactly (no borrow between bytes).
+        let x = word ^ (ONES * u64::from(b','));
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
     }
 }
 
-impl Iterator for Separators<'_> {
+impl Iterator for Commas<'_> {
     type Item = usize;
 
     fn next(&mut self) -> Option<usize> {
@@ -961,7 +1053,7 @@ impl Iterator for Separators<'_> {
             if self.word >= self.bytes.len() {
                 return None;
             }
-            self.found = self.load(self.word);
+            self.found = Commas::load(self.bytes, self.word);
         }
         let byte = self.found.trailing_zeros() as usize / 8;
         self.found &= self.found - 1;
@@ -1134,8 +1226,8 @@ mod tests {
     }
 
     #[test]
-    fn separators_are_every_comma_and_line_feed() {
-        // Bytes next to the separators' values, which a borrowing bit trick would confuse.
+    fn commas_are_every_comma() {
+        // Bytes next to the comma's value, which a borrowing bit trick would confuse.
         let alphabet = b",\n-+\x0b\x00\x01\xac\x8a\xffa";
         let mut seed = 7u32;
         for len in 0..70 {
@@ -1145,14 +1237,8 @@ mod tests {
                     alphabet[(seed >> 16) as usize % alphabet.len()]
                 })
                 .collect();
-            let want: Vec<usize> = (0..len)
-                .filter(|&i| matches!(bytes[i], b',' | b'\n'))
-                .collect();
-            assert_eq!(
-                Separators::new(&bytes).collect::<Vec<_>>(),
-                want,
-                "{bytes:?}"
-            );
+            let want: Vec<usize> = (0..len).filter(|&i| bytes[i] == b',').collect();
+            assert_eq!(Commas::new(&bytes).collect::<Vec<_>>(), want, "{bytes:?}");
         }
     }
 

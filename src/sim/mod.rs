@@ -19,6 +19,11 @@ macro_rules! named_enum {
             pub fn parse(s: &str) -> Option<$name> {
                 $name::ALL.iter().copied().find(|v| v.name().eq_ignore_ascii_case(s))
             }
+            /// The variant named exactly `s` (a match on the names: a few integer compares).
+            #[allow(dead_code)]
+            pub fn exact(s: &str) -> Option<$name> {
+                match s { $($s => Some($name::$var),)+ _ => None }
+            }
             /// The allowed values, `a|b|c`, for error messages.
             pub fn choices() -> String {
                 $name::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join("|")

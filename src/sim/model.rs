@@ -13,6 +13,7 @@ use super::directory::{
 use super::set::Set;
 use crate::config::{AuthMode, Config, ExternalInvites, Mfa};
 use crate::rules::Rule;
+use std::cell::Cell;
 
 named_enum! {
     /// S stated, I inferred, A ambiguous (SIMULATION.md).
@@ -225,6 +226,37 @@ pub struct Outcome {
     pub methods_rule: &'static str,
 }
 
+/// Every field packed into three words (a memo keyed by outcomes hashes one per user).
+impl std::hash::Hash for Outcome {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let mut packed = 0u64;
+        for (bits, value) in [
+            (2, self.domain_class as u32),
+            (2, self.access as u32),
+            (3, self.provisioned_by as u32),
+            (2, self.invite_email as u32),
+            (2, self.personal_account as u32),
+            (1, u32::from(self.plus_cancelled)),
+            (2, self.lockout as u32),
+            (4, self.cohort as u32),
+            (5, self.methods.bits()),
+            (4, self.risks.bits()),
+            (5, self.consulted.bits()),
+            (12, self.unknown_fields.bits()),
+            (12, self.findings.bits()),
+        ] {
+            packed = (packed << bits) ^ u64::from(value);
+        }
+        let rule = |id: &str| {
+            id.bytes()
+                .fold(id.len() as u64, |h, b| h.rotate_left(8) ^ u64::from(b))
+        };
+        state.write_u64(packed);
+        state.write_u64(rule(self.access_rule));
+        state.write_u64(rule(self.methods_rule));
+    }
+}
+
 impl Outcome {
     fn new(domain_class: DomainClass) -> Outcome {
         Outcome {
@@ -286,29 +318,38 @@ struct Availability {
 }
 
 impl Availability {
-    fn of(u: &DirectoryUser) -> Availability {
+    /// What the user's fields say about each of `wanted`; the fields of other methods are
+    /// not read (a memo learns that they did not decide this user).
+    fn of(u: Reads<'_>, wanted: Methods) -> Availability {
         let mut a = Availability {
             yes: Set::EMPTY,
             unknown: Set::EMPTY,
             sso_fields: Set::EMPTY,
             mismatch: false,
         };
-        match u.has_password {
-            Some(true) => a.yes.insert(Method::Password),
-            Some(false) => {}
-            None => a.unknown.insert(Method::Password),
+        if wanted.contains(Method::Password) {
+            match u.has_password() {
+                Some(true) => a.yes.insert(Method::Password),
+                Some(false) => {}
+                None => a.unknown.insert(Method::Password),
+            }
         }
-        match u.social {
-            Some(s) => s.iter().for_each(|s| a.yes.insert(s.into())),
-            None => a.unknown = a.unknown.or(social_methods()),
+        if !wanted.and(social_methods()).is_empty() {
+            match u.social() {
+                Some(s) => s.iter().for_each(|s| a.yes.insert(s.into())),
+                None => a.unknown = a.unknown.or(social_methods()),
+            }
+        }
+        if !wanted.contains(Method::Sso) {
+            return a;
         }
         let mut closed = false;
-        match u.idp_status {
+        match u.idp_status() {
             Some(IdpStatus::Active) => {}
             Some(_) => closed = true,
             None => a.sso_fields.insert(Field::IdpStatus),
         }
-        match u.idp_assigned {
+        match u.idp_assigned() {
             Some(true) => {}
             Some(false) => closed = true,
             None => a.sso_fields.insert(Field::IdpAssigned),
@@ -372,6 +413,144 @@ pub(crate) fn in_synced_group(cfg: &Config, groups: &[String]) -> bool {
         .any(|g| cfg.provisioning.scim_groups.iter().any(|s| s == g))
 }
 
+/// The user as the model reads it. With a [`ReadLog`], the first read of each field is noted
+/// with the value the model saw, so a memo learns which fields decided this user's outcome.
+#[derive(Clone, Copy)]
+pub(crate) struct Reads<'a> {
+    cfg: &'a Config,
+    user: &'a DirectoryUser,
+    log: Option<&'a ReadLog>,
+}
+
+/// The fields one evaluation read, in the order first read, each with its [`read_code`].
+#[derive(Default)]
+pub(crate) struct ReadLog {
+    seen: Cell<u32>,
+    order: Cell<Vec<(Field, u8)>>,
+    /// The e-mails themselves were read (a trace text quotes them).
+    emails: Cell<bool>,
+}
+
+impl ReadLog {
+    /// Forget the last evaluation's reads (the buffer is kept).
+    pub(crate) fn clear(&self) {
+        let mut order = self.order.take();
+        order.clear();
+        self.order.set(order);
+        self.seen.set(0);
+        self.emails.set(false);
+    }
+
+    /// The fields read, in order, with the codes seen; `None` when the e-mails were read.
+    pub(crate) fn fields(&self) -> Option<Vec<(Field, u8)>> {
+        let order = self.order.take();
+        let fields = (!self.emails.get()).then(|| order.clone());
+        self.order.set(order);
+        fields
+    }
+
+    fn note(&self, field: Field, code: impl FnOnce() -> u8) {
+        let bit = 1 << field as u32;
+        if self.seen.get() & bit == 0 {
+            self.seen.set(self.seen.get() | bit);
+            let mut order = self.order.take();
+            order.push((field, code()));
+            self.order.set(order);
+        }
+    }
+}
+
+/// A small number for the value of `field` as the model tells values apart: 0 for unknown,
+/// then one per value (the groups only as in a synced group or not, the IdP e-mail only as
+/// the same or not). Two users with the same codes for every field one of them read are
+/// evaluated alike.
+pub(crate) fn read_code(cfg: &Config, u: &DirectoryUser, field: Field) -> u8 {
+    fn variant<T: super::set::Bit>(v: Option<T>) -> u8 {
+        v.map_or(0, |v| 1 + v.index() as u8)
+    }
+    fn flag(v: Option<bool>) -> u8 {
+        v.map_or(0, |b| 1 + u8::from(b))
+    }
+    match field {
+        Field::Groups => flag(u.groups.as_deref().map(|g| in_synced_group(cfg, g))),
+        Field::WorkspaceState => variant(u.workspace_state),
+        Field::InviteSource => variant(u.invite_source),
+        Field::PersonalAccount => variant(u.personal_account),
+        Field::HasPassword => flag(u.has_password),
+        Field::Social => u.social.map_or(0, |s| 1 + s.bits() as u8),
+        Field::IdpStatus => variant(u.idp_status),
+        Field::IdpAssigned => flag(u.idp_assigned),
+        Field::IdpEmail => flag(u.idp_email_matches()),
+        Field::Role => variant(u.role),
+        Field::NewAccount => flag(u.new_account),
+    }
+}
+
+impl<'a> Reads<'a> {
+    pub(crate) fn new(cfg: &'a Config, user: &'a DirectoryUser, log: Option<&'a ReadLog>) -> Self {
+        Reads { cfg, user, log }
+    }
+    fn note(&self, field: Field) {
+        if let Some(log) = self.log {
+            log.note(field, || read_code(self.cfg, self.user, field));
+        }
+    }
+    /// The e-mail's domain (a memo keys on it first, so it is not noted).
+    fn domain(&self) -> &'a str {
+        self.user.domain()
+    }
+    /// The e-mail the IdP asserts (empty when the same) and the directory's.
+    fn emails(&self) -> (&'a str, &'a str) {
+        if let Some(log) = self.log {
+            log.emails.set(true);
+        }
+        let asserted = match &self.user.idp_email {
+            Some(IdpEmail::Other(e)) => e.as_str(),
+            _ => "",
+        };
+        (asserted, self.user.email.as_str())
+    }
+    fn workspace_state(&self) -> Option<WorkspaceState> {
+        self.note(Field::WorkspaceState);
+        self.user.workspace_state
+    }
+    fn in_synced_group(&self) -> Option<bool> {
+        self.note(Field::Groups);
+        self.user
+            .groups
+            .as_deref()
+            .map(|g| in_synced_group(self.cfg, g))
+    }
+    fn invite_source(&self) -> Option<InviteSource> {
+        self.note(Field::InviteSource);
+        self.user.invite_source
+    }
+    fn personal_account(&self) -> Option<PersonalAccount> {
+        self.note(Field::PersonalAccount);
+        self.user.personal_account
+    }
+    fn has_password(&self) -> Option<bool> {
+        self.note(Field::HasPassword);
+        self.user.has_password
+    }
+    fn social(&self) -> Option<super::directory::SocialSet> {
+        self.note(Field::Social);
+        self.user.social
+    }
+    fn idp_status(&self) -> Option<IdpStatus> {
+        self.note(Field::IdpStatus);
+        self.user.idp_status
+    }
+    fn idp_assigned(&self) -> Option<bool> {
+        self.note(Field::IdpAssigned);
+        self.user.idp_assigned
+    }
+    fn idp_email_matches(&self) -> Option<bool> {
+        self.note(Field::IdpEmail);
+        self.user.idp_email_matches()
+    }
+}
+
 /// A1: is SCIM allowed to invite anyone under this configuration and reading?
 fn scim_operates(cfg: &Config, asm: &Assumptions, o: &mut Outcome, t: &mut Tracer<'_>) -> bool {
     if !cfg.scim() {
@@ -405,6 +584,16 @@ pub fn evaluate_traced(
     cfg: &Config,
     asm: &Assumptions,
     u: &DirectoryUser,
+    trace: Option<&mut Vec<Step>>,
+) -> Outcome {
+    evaluate_reads(cfg, asm, Reads::new(cfg, u, None), trace)
+}
+
+/// [`evaluate_traced`] on a user read through `u`.
+pub(crate) fn evaluate_reads(
+    cfg: &Config,
+    asm: &Assumptions,
+    u: Reads<'_>,
     trace: Option<&mut Vec<Step>>,
 ) -> Outcome {
     let mut t = Tracer { steps: trace };
@@ -442,7 +631,7 @@ pub fn evaluate_traced(
     if class == DomainClass::Conflict {
         o.cohort = Cohort::Conflict;
         let provisioned = matches!(
-            u.workspace_state,
+            u.workspace_state(),
             Some(WorkspaceState::Member | WorkspaceState::Invited)
         );
         return o.deny(
@@ -456,11 +645,10 @@ pub fn evaluate_traced(
     }
 
     // 2. Provisioning.
-    let Some(state) = u.workspace_state else {
+    let Some(state) = u.workspace_state() else {
         return o.unknown(&mut t, &R_P1, Set::of(&[Field::WorkspaceState]));
     };
     let scim = scim_operates(cfg, asm, &mut o, &mut t);
-    let in_synced = u.groups.as_deref().map(|g| in_synced_group(cfg, g));
     let cohort = match state {
         WorkspaceState::Removed => {
             t.note(&R_P9, || "removed from the workspace: no access, even where automatic account creation is on (Settled reading 4)".into());
@@ -469,22 +657,24 @@ pub fn evaluate_traced(
         }
         WorkspaceState::Member | WorkspaceState::Invited => {
             if scim {
-                match (u.invite_source, in_synced) {
-                    (Some(InviteSource::Scim), Some(false)) => {
-                        t.note(&R_P9, || "provisioned by SCIM but in no synced group any more: deprovisioned (Settled reading 4)".into());
-                        o.cohort = Cohort::Deprovisioned;
-                        return o.deny(&R_P9, Lockout::None);
-                    }
-                    (Some(InviteSource::Scim), None) => {
-                        return o.unknown(&mut t, &R_P9, Set::of(&[Field::Groups]))
-                    }
-                    (None, Some(false)) => {
+                // The groups are read only where they decide (not for a manual invite).
+                match u.invite_source() {
+                    Some(InviteSource::Scim) => match u.in_synced_group() {
+                        Some(false) => {
+                            t.note(&R_P9, || "provisioned by SCIM but in no synced group any more: deprovisioned (Settled reading 4)".into());
+                            o.cohort = Cohort::Deprovisioned;
+                            return o.deny(&R_P9, Lockout::None);
+                        }
+                        None => return o.unknown(&mut t, &R_P9, Set::of(&[Field::Groups])),
+                        Some(true) => {}
+                    },
+                    None if u.in_synced_group() == Some(false) => {
                         return o.unknown(&mut t, &R_P9, Set::of(&[Field::InviteSource]))
                     }
                     _ => {}
                 }
             }
-            o.provisioned_by = match u.invite_source {
+            o.provisioned_by = match u.invite_source() {
                 Some(InviteSource::Manual) => ProvisionedBy::Manual,
                 Some(InviteSource::Scim) => ProvisionedBy::Scim,
                 None => ProvisionedBy::Unknown,
@@ -509,7 +699,7 @@ pub fn evaluate_traced(
         WorkspaceState::None => {
             let mut cohort = None;
             if scim {
-                match in_synced {
+                match u.in_synced_group() {
                     None => return o.unknown(&mut t, &R_P5, Set::of(&[Field::Groups])),
                     Some(true) => {
                         let mut blocked = false;
@@ -532,7 +722,7 @@ pub fn evaluate_traced(
                         }
                         t.note(&R_P5, || "in a synced IdP group: SCIM invites them".into());
                         // invite_source = scim on a non-member: SCIM provisioned them before.
-                        if u.invite_source == Some(InviteSource::Scim) {
+                        if u.invite_source() == Some(InviteSource::Scim) {
                             t.note_tag(&R_P7, Tag::I, || {
                                 "SCIM provisioned them before: a re-add is silent".into()
                             });
@@ -593,17 +783,11 @@ pub fn evaluate_traced(
     t.note(rule, || {
         format!("the workspace allows {} for this user", ws.join(", "))
     });
-    let avail = Availability::of(u);
+    let avail = Availability::of(u, ws);
     if ws.contains(Method::Sso) && avail.mismatch {
-        let asserted = match &u.idp_email {
-            Some(IdpEmail::Other(e)) => e.as_str(),
-            _ => "",
-        };
+        let (asserted, email) = u.emails();
         t.note(&R_A7, || {
-            format!(
-                "the IdP asserts {asserted}, not {}: the SSO login fails with a mismatch",
-                u.email
-            )
+            format!("the IdP asserts {asserted}, not {email}: the SSO login fails with a mismatch")
         });
         o.risks.insert(Risk::SsoEmailMismatch);
         o.findings.insert(SimFinding::SsoEmailMismatch);
@@ -613,10 +797,10 @@ pub fn evaluate_traced(
     {
         t.note(&R_A7, || {
             let mut why = Vec::new();
-            if let Some(status) = u.idp_status.filter(|s| *s != IdpStatus::Active) {
+            if let Some(status) = u.idp_status().filter(|s| *s != IdpStatus::Active) {
                 why.push(format!("the IdP account is {}", status.name()));
             }
-            if u.idp_assigned == Some(false) {
+            if u.idp_assigned() == Some(false) {
                 why.push("the ChatGPT app is not assigned to them in the IdP".to_string());
             }
             format!("no IdP login: {}", why.join(" and "))
@@ -671,6 +855,7 @@ pub fn evaluate_traced(
     } else if !maybe.is_empty() {
         return o.unknown(&mut t, fail_rule, avail.fields_for(maybe));
     } else if cohort == Cohort::AutoCreate {
+        let avail = Availability::of(u, personal_methods());
         let personal = personal_methods().and(avail.yes);
         let personal_maybe = personal_methods().and(avail.unknown);
         if !personal.is_empty() {
@@ -701,7 +886,7 @@ pub fn evaluate_traced(
         && !o.methods.contains(Method::Sso)
         && o.lockout == Lockout::None
     {
-        let faces_migration = match (cohort, u.personal_account) {
+        let faces_migration = match (cohort, u.personal_account()) {
             (Cohort::AutoCreate, _) => Some(true),
             (_, Some(PersonalAccount::Free | PersonalAccount::Plus)) => {
                 o.consulted.insert(Key::Migration);
@@ -732,10 +917,10 @@ pub fn evaluate_traced(
     }
 
     // 6. Migration of the personal account.
-    match u.personal_account {
+    match u.personal_account() {
         Some(PersonalAccount::Free | PersonalAccount::Plus) if verified => {
             o.consulted.insert(Key::Migration);
-            let plus = u.personal_account == Some(PersonalAccount::Plus);
+            let plus = u.personal_account() == Some(PersonalAccount::Plus);
             match asm.migration_for(cfg.plan()) {
                 Migration::Forced => {
                     if cohort == Cohort::AutoCreate {
@@ -797,6 +982,16 @@ pub fn alternatives(
     u: &DirectoryUser,
     o: &Outcome,
 ) -> Vec<Alternative> {
+    alternatives_reads(cfg, asm, Reads::new(cfg, u, None), o)
+}
+
+/// [`alternatives`] of a user read through `u`.
+pub(crate) fn alternatives_reads(
+    cfg: &Config,
+    asm: &Assumptions,
+    u: Reads<'_>,
+    o: &Outcome,
+) -> Vec<Alternative> {
     let mut out = Vec::new();
     for key in o.consulted.iter() {
         let current = asm.value(key, cfg.plan());
@@ -804,7 +999,7 @@ pub fn alternatives(
             if value == current {
                 continue;
             }
-            let other = evaluate(cfg, &asm.with(key, value), u);
+            let other = evaluate_reads(cfg, &asm.with(key, value), u, None);
             if other.access != o.access || other.lockout != o.lockout {
                 out.push(Alternative {
                     assumption: key,

@@ -5,7 +5,7 @@ use super::assume::{Assumptions, Key};
 use super::directory::{DirectoryUser, Field};
 use super::model::{
     Access, Alternative, DomainClass, InviteEmail, Lockout, Methods, Outcome, PersonalEffect,
-    ProvisionedBy, Risk, SimFinding, Step,
+    ProvisionedBy, ReadLog, Reads, Risk, SimFinding, Step,
 };
 use super::set::Set;
 use crate::config::Plan;
@@ -350,12 +350,26 @@ pub fn user_json(
     trace: &mut Vec<Step>,
     out: &mut Vec<u8>,
 ) -> Result<Outcome, serde_json::Error> {
+    user_json_noting(cfg, asm, user, redact, trace, None, out)
+}
+
+/// [`user_json`], noting in `log` the fields the outcome, trace and alternatives read.
+pub(crate) fn user_json_noting(
+    cfg: &crate::config::Config,
+    asm: &Assumptions,
+    user: &DirectoryUser,
+    redact: bool,
+    trace: &mut Vec<Step>,
+    log: Option<&ReadLog>,
+    out: &mut Vec<u8>,
+) -> Result<Outcome, serde_json::Error> {
+    let reads = Reads::new(cfg, user, log);
     trace.clear();
-    let o = super::model::evaluate_traced(cfg, asm, user, Some(trace));
+    let o = super::model::evaluate_reads(cfg, asm, reads, Some(trace));
     if redact {
         redact_trace(trace, user);
     }
-    let alts = super::model::alternatives(cfg, asm, user, &o);
+    let alts = super::model::alternatives_reads(cfg, asm, reads, &o);
     write_user_json(
         out,
         &shown_email(&user.email, redact),
@@ -481,9 +495,20 @@ fn clean_prefix(bytes: &[u8]) -> usize {
         }
         at += 8;
     }
-    // The last bytes, padded with spaces (which need no escape).
+    let rest = chunks.remainder();
+    if rest.is_empty() {
+        return bytes.len();
+    }
+    // The last eight bytes again (all but `rest` were clean), or for a short string the
+    // bytes padded with spaces (which need no escape).
+    if let Some(last) = bytes.last_chunk::<8>() {
+        return match special(*last) {
+            0 => bytes.len(),
+            found => first_in(bytes.len() - 8, found),
+        };
+    }
     let mut last = [b' '; 8];
-    for (dst, src) in last.iter_mut().zip(chunks.remainder()) {
+    for (dst, src) in last.iter_mut().zip(rest) {
         *dst = *src;
     }
     match special(last) {
@@ -514,6 +539,10 @@ pub fn write_json_str(out: &mut Vec<u8>, s: &str) {
 fn write_json_chars(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     let clean = clean_prefix(bytes);
+    if clean == bytes.len() {
+        out.extend_from_slice(bytes);
+        return;
+    }
     out.extend_from_slice(bytes.get(..clean).unwrap_or_default());
     let mut plain_from = clean;
     for (i, &b) in bytes.iter().enumerate().skip(clean) {

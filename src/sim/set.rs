@@ -29,6 +29,11 @@ impl<T> PartialEq for Set<T> {
     }
 }
 impl<T> Eq for Set<T> {}
+impl<T> std::hash::Hash for Set<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bits.hash(state);
+    }
+}
 impl<T> Default for Set<T> {
     fn default() -> Self {
         Set::EMPTY
