@@ -398,11 +398,23 @@ impl JsonStream {
         if complete {
             self.text.push_str(suffix);
         }
+        let wrapped = prefix.len() + body.len();
         match json::parse(&self.text) {
             Ok(value) => slot
                 .unwrap(value)
                 .ok_or_else(|| self.malformed(at, "unexpected element")),
-            Err(_) => Err(self.parse_error(at, prefix.len())),
+            Err(_) => {
+                // Judged on what really follows the element, not on the text closing it for
+                // the parser: a `\u` escape cut short by the end of the file is then an early
+                // end, as it is when the document is parsed whole.
+                let ahead = match self.bytes.lookahead(8) {
+                    Ok(ahead) => String::from_utf8_lossy(ahead).into_owned(),
+                    Err(e) => return Err(self.io(e)),
+                };
+                self.text.truncate(wrapped);
+                self.text.push_str(&ahead);
+                Err(self.parse_error(at, prefix.len()))
+            }
         }
     }
 
@@ -769,6 +781,13 @@ mod tests {
         assert!(none.1.contains("with `Resources`"), "{}", none.1);
         let bad_member = read("{\"schemas\":[1,],\"Resources\":[]}").unwrap_err();
         assert_eq!(bad_member.0, "input.json-malformed");
+    }
+
+    #[test]
+    fn an_escape_cut_short_is_reported_as_parsing_the_whole_document_does() {
+        for text in [" {\n \"Re\\u\"", "[\"\\u\"", "[\"\\u12\"]", "[\"\\u12"] {
+            assert_eq!(read(text), whole(text), "{text:?}");
+        }
     }
 
     #[test]
