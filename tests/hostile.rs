@@ -246,3 +246,67 @@ fn files_a_configuration_names_are_read_only_up_to_their_cap() {
         assert!(line.contains(problem), "{key}: {line}");
     }
 }
+
+#[test]
+fn a_directory_row_that_never_ends_is_refused() {
+    // A device, or a CSV or JSON Lines file whose row never meets a line feed: simulate stops
+    // at the row cap instead of holding the row without bound. The diff's expected-changes
+    // file is capped like every other file.
+    if !std::path::Path::new("/dev/zero").exists() {
+        eprintln!("skipped: no /dev/zero here");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("ssolint-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = "a".repeat(3 << 20);
+    let csv = dir.join("users.csv");
+    std::fs::write(&csv, format!("email,name\na@acme.com,A\n{long}")).unwrap();
+    let jsonl = dir.join("users.jsonl");
+    std::fs::write(&jsonl, format!("{{\"email\":\"a@acme.com\"}}\n{long}")).unwrap();
+    let config = "fixtures/sim/example/ssolint.toml";
+    let cases: [(Vec<&str>, &str); 4] = [
+        (
+            vec!["simulate", "--users", "/dev/zero", "--config", config],
+            "a row is longer than 1 MiB",
+        ),
+        (
+            vec![
+                "simulate",
+                "--users",
+                csv.to_str().unwrap(),
+                "--config",
+                config,
+            ],
+            "line 3: a row is longer than 1 MiB",
+        ),
+        (
+            vec![
+                "simulate",
+                "--users",
+                jsonl.to_str().unwrap(),
+                "--config",
+                config,
+            ],
+            "line 2: a row is longer than 1 MiB",
+        ),
+        (
+            vec![
+                "diff",
+                config,
+                config,
+                "--users",
+                "fixtures/sim/example/users.csv",
+                "--expected",
+                "/dev/zero",
+            ],
+            "expected changes /dev/zero is over the",
+        ),
+    ];
+    for (args, wanted) in cases {
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(wanted), "{args:?}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

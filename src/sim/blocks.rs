@@ -462,6 +462,14 @@ impl BlockReader {
                 bytes.truncate(cut);
                 break;
             }
+            // No line feed yet: every byte so far is one row, which starts on `self.line`.
+            if bytes.len() > super::directory::MAX_ROW {
+                let row = super::directory::row_too_long();
+                return Err(std::io::Error::new(
+                    row.kind(),
+                    format!("line {}: {row}", self.line),
+                ));
+            }
         }
         if bytes.is_empty() {
             self.spare.push(bytes);

@@ -253,12 +253,8 @@ impl Expected {
     /// Read a TOML file (`[[expected]]` tables) or JSON (a list, or `{"expected": [...]}`).
     pub fn load(path: &Path) -> Result<Expected, Fatal> {
         let label = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Fatal::new(
-                &input::UNDECODABLE,
-                format!("cannot read expected changes {label}: {e}"),
-            )
-        })?;
+        // A list of expected changes with their reasons; the cap only stops a device.
+        let text = crate::files::read_file(path, "expected changes", 16 << 20)?;
         let start = text.trim_start();
         let is_json = match path.extension().and_then(|e| e.to_str()) {
             Some("json") => true,

@@ -502,8 +502,15 @@ impl DirectoryReader {
                     }
                     None => {
                         buf.clear();
-                        match lines.read_line(buf) {
+                        let limit = MAX_ROW as u64 + 1;
+                        match lines.by_ref().take(limit).read_line(buf) {
                             Ok(0) => return None,
+                            Ok(n) if n > MAX_ROW && !buf.ends_with('\n') => {
+                                return Some(Err(io_fatal(
+                                    path,
+                                    format!("line {line}: {}", row_too_long()),
+                                )))
+                            }
                             Ok(_) => buf.as_str(),
                             Err(e) => return Some(Err(not_utf8_or_io(path, *line, e))),
                         }
@@ -604,16 +611,35 @@ struct LineCounter {
 struct CountingRead {
     inner: Box<dyn Read>,
     pending: Rc<RefCell<VecDeque<u8>>>,
+    /// Bytes read since the last line feed: a row that never ends (a device, a file with no
+    /// line breaks) is refused at [`MAX_ROW`] instead of being kept without bound.
+    since_line_feed: usize,
 }
 
 impl Read for CountingRead {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.pending
-            .borrow_mut()
-            .extend(buf.get(..n).unwrap_or_default());
+        let got = buf.get(..n).unwrap_or_default();
+        self.since_line_feed = match memchr::memrchr(b'\n', got) {
+            Some(i) => n - i - 1,
+            None => self.since_line_feed.saturating_add(n),
+        };
+        if self.since_line_feed > MAX_ROW {
+            return Err(row_too_long());
+        }
+        self.pending.borrow_mut().extend(got);
         Ok(n)
     }
+}
+
+/// The longest row of a CSV or JSON Lines directory (a user is a few hundred bytes).
+pub(crate) const MAX_ROW: usize = 1 << 20;
+
+pub(crate) fn row_too_long() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("a row is longer than {} MiB", MAX_ROW >> 20),
+    )
 }
 
 impl LineCounter {
@@ -623,6 +649,7 @@ impl LineCounter {
         let counting = CountingRead {
             inner: source,
             pending: Rc::clone(&pending),
+            since_line_feed: 0,
         };
         let counter = LineCounter {
             pending,
