@@ -26,6 +26,7 @@ from common import ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID  # noqa: E402
 
 ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
 ENTITIES = "urn:oasis:names:tc:SAML:2.0:metadata:EntitiesDescriptor"
+TOKEN_LINES = "tokens.txt on stdin (one token per line)"
 SIM_KEYS = ["granted", "pending", "denied", "unknown", "lockout_after_migration",
             "migration_prompts", "sso_bypass"]
 SIGNATURE_RULES = {"saml.signature-invalid", "saml.digest-mismatch", "oidc.signature-invalid",
@@ -216,10 +217,10 @@ class Comparison:
             self.disagree.add((tool, material))
         return ok
 
-    def ssolint_verdict(self, key, material, expected, argv, judge):
+    def ssolint_verdict(self, key, material, expected, argv, judge, stdin=None):
         """Record ssolint's verdict, or note why the command is not available."""
         try:
-            r = run(argv)
+            r = run(argv, stdin=stdin)
             ssolint_answer(key, r)
             got, detail = judge(r)
         except Unavailable as e:
@@ -287,6 +288,9 @@ class Comparison:
         got = peer("oidc_pyjwt.py", "verdict", o("meta.json"), o("jwks.json"), *[o("batch", n) for n in batch])
         self.verdict(f"oidc batch/ ({len(batch)} files)", "valid", "PyJWT",
                      "valid" if all(g == "valid" for g in got) else "invalid")
+        # The same tokens one per line, the input PyJWT's batch reads.
+        self.ssolint_verdict("check (OIDC batch)", TOKEN_LINES, "valid",
+                             self.oidc_check("-", fmt="jsonl"), self.judge_check, stdin=o("tokens.txt"))
 
     def lint_verdicts(self):
         small = self.sizes[0]
@@ -464,12 +468,20 @@ class Comparison:
         o = lambda *p: self.path("oidc", *p)
         tokens = [o("batch", n) for n in sorted(os.listdir(o("batch")))]
 
-        def token_batch():
-            return hyperfine({"ssolint": self.oidc_check(*tokens, fmt="jsonl")}, a.runs_fast, 2)["ssolint"]
+        # Both read the same file of one token per line (ssolint on stdin, start-up included).
+        def token_lines():
+            return hyperfine({"ssolint": self.oidc_check("-", fmt="jsonl")}, a.runs_fast, 2,
+                             stdin=o("tokens.txt"))["ssolint"]
         pyjwt = peer_json("oidc_pyjwt.py", "batch", o("meta.json"), o("jwks.json"), o("tokens.txt"))["seconds"]
-        self.row(f"{len(tokens)} ID tokens in one process", self.ssolint_measure("check (OIDC batch)", token_batch),
+        self.row(f"{len(tokens)} ID tokens in one process", self.ssolint_measure("check (OIDC batch)", token_lines),
                  "PyJWT (same claim checks)", pyjwt, "≥9", lambda r: r >= 9,
-                 needs=[("ssolint", f"oidc batch/ ({len(tokens)} files)")])
+                 needs=[("ssolint", TOKEN_LINES)])
+
+        def token_files():
+            return hyperfine({"ssolint": self.oidc_check(*tokens, fmt="jsonl")}, a.runs_fast, 2)["ssolint"]
+        self.row(f"{len(tokens)} ID tokens in one process, one file each",
+                 self.ssolint_measure("check (OIDC batch)", token_files), "PyJWT (one file of lines)", pyjwt,
+                 "— (informative)", None, needs=[("ssolint", f"oidc batch/ ({len(tokens)} files)")])
         with open(o("token.jwt")) as f:
             token = f.read().strip()
         t_jwt = hyperfine({"jwt": [self.jwt, "decode", "-A", "RS256", "-S", "@" + o("jwks.json"), "-j", token]},

@@ -153,10 +153,30 @@ struct Batch<'a> {
     today: DateTime<Utc>,
 }
 
-/// One path after its first round: its inputs checked, or a directory to expand.
+/// One path after its first round: its inputs checked, a directory to expand, or several
+/// messages, one per line, to check on every core in its place.
 enum Round<R> {
     Done(Vec<Result<R, Unusable>>),
     Directory(PathBuf),
+    Lines(Lines),
+}
+
+/// A text of several messages, one per line.
+struct Lines {
+    text: String,
+    lines: Vec<Line>,
+}
+
+/// One message of a text of several: its name (`label#n`) and where it is in the text.
+struct Line {
+    name: String,
+    at: std::ops::Range<usize>,
+}
+
+/// What checking one input's text gave: its reports, or its lines to check one by one.
+enum Checked {
+    Reports(Vec<Result<Report, Unusable>>),
+    Lines(Vec<Line>),
 }
 
 impl Batch<'_> {
@@ -173,34 +193,64 @@ impl Batch<'_> {
         let work = |path: &PathBuf| {
             let label = label_of(path);
             match read_input(path) {
-                Ok(Some(text)) => Round::Done(
-                    self.check_text(&label, &text)
-                        .into_iter()
-                        .map(|r| r.map(&finish))
-                        .collect(),
-                ),
+                Ok(Some(text)) => match self.check_text(&label, &text) {
+                    Checked::Reports(checked) => {
+                        Round::Done(checked.into_iter().map(|r| r.map(&finish)).collect())
+                    }
+                    Checked::Lines(lines) => Round::Lines(Lines { text, lines }),
+                },
                 Ok(None) => Round::Directory(path.clone()),
                 Err(fatal) => Round::Done(vec![Err(Box::new((label, fatal)))]),
             }
         };
-        crate::parallel::for_each_ordered(paths, work, |round| match round {
-            Round::Done(checked) => checked.into_iter().try_for_each(&mut sink),
-            Round::Directory(dir) => match directory_files(&dir, self.config) {
+        // Checked inputs to the sink; a directory is handed back.
+        let deliver = |round: Round<R>, sink: &mut S| match round {
+            Round::Done(checked) => checked.into_iter().try_for_each(&mut *sink).map(|()| None),
+            Round::Lines(Lines { text, lines }) => {
+                let line_work = |line: &Line| self.check_line(&text, line).map(&finish);
+                crate::parallel::for_each_ordered(&lines, line_work, &mut *sink).map(|()| None)
+            }
+            Round::Directory(dir) => Ok(Some(dir)),
+        };
+        crate::parallel::for_each_ordered(paths, work, |round| {
+            let Some(dir) = deliver(round, &mut sink)? else {
+                return Ok(());
+            };
+            match directory_files(&dir, self.config) {
+                // Only files are listed; one replaced by a directory since is skipped.
                 Ok(files) => crate::parallel::for_each_ordered(&files, work, |round| {
-                    // Only files are listed; one replaced by a directory since is skipped.
-                    match round {
-                        Round::Done(checked) => checked.into_iter().try_for_each(&mut sink),
-                        Round::Directory(_) => Ok(()),
-                    }
+                    deliver(round, &mut sink).map(drop)
                 }),
-                Err(unreadable) => sink(Err(unreadable)),
-            },
+                Err(unusable) => sink(Err(unusable)),
+            }
         })
     }
 
-    fn check_text(&self, label: &str, text: &str) -> Vec<Result<Report, Unusable>> {
+    fn check_text(&self, label: &str, text: &str) -> Checked {
         check_text(self.ctx, self.plan, self.config, self.today, label, text)
     }
+
+    /// One line of a text of several: the same checks as a file holding only that line.
+    fn check_line(&self, text: &str, line: &Line) -> Result<Report, Unusable> {
+        let (ctx, plan) = (self.ctx, self.plan);
+        let message = text.get(line.at.clone()).unwrap_or_default();
+        let report = match bare_token(ctx, plan, &line.name, message) {
+            Some(r) => r,
+            None => decoding::decode(&line.name, message.as_bytes())
+                .map(|input| check_input(ctx, plan, &input))
+                .map_err(|e| Box::new((line.name.clone(), e)))?,
+        };
+        Ok(with_policy(report, self.config, self.today))
+    }
+}
+
+/// The report with the configuration's policy (suppressions, severity overrides) applied.
+fn with_policy(mut r: Report, config: Option<&LoadedConfig>, today: DateTime<Utc>) -> Report {
+    if let Some(loaded) = config {
+        config::apply_policy(&mut r, loaded, today);
+        r.sort();
+    }
+    r
 }
 
 /// Every message of one input, checked, with the configuration's policy applied.
@@ -211,13 +261,9 @@ fn check_text(
     today: DateTime<Utc>,
     label: &str,
     text: &str,
-) -> Vec<Result<Report, Unusable>> {
-    if let Some(mut r) = bare_token(ctx, plan, label, text) {
-        if let Some(loaded) = config {
-            config::apply_policy(&mut r, loaded, today);
-            r.sort();
-        }
-        return vec![Ok(r)];
+) -> Checked {
+    if let Some(r) = bare_token(ctx, plan, label, text) {
+        return Checked::Reports(vec![Ok(with_policy(r, config, today))]);
     }
     check_decoded(ctx, plan, config, today, label, text)
 }
@@ -230,34 +276,29 @@ fn check_decoded(
     today: DateTime<Utc>,
     label: &str,
     text: &str,
-) -> Vec<Result<Report, Unusable>> {
+) -> Checked {
     match decode_all(label, text) {
-        Ok(decoded) => decoded
-            .into_iter()
-            .map(|d| {
-                d.map(|input| {
-                    let mut r = check_input(ctx, plan, &input);
-                    if let Some(loaded) = config {
-                        config::apply_policy(&mut r, loaded, today);
+        Ok(Messages::One(input)) => Checked::Reports(vec![Ok(with_policy(
+            check_input(ctx, plan, &input),
+            config,
+            today,
+        ))]),
+        Ok(Messages::Lines(lines)) => Checked::Lines(lines),
+        Err(fatal) => {
+            Checked::Reports(vec![
+                match undecoded_token_or_json(ctx, plan, label, text.trim()) {
+                    Some(Ok(mut r)) => {
+                        if let Some(loaded) = config {
+                            config::apply_policy(&mut r, loaded, today);
+                        }
                         r.sort();
+                        Ok(r)
                     }
-                    r
-                })
-            })
-            .collect(),
-        Err(fatal) => vec![
-            match undecoded_token_or_json(ctx, plan, label, text.trim()) {
-                Some(Ok(mut r)) => {
-                    if let Some(loaded) = config {
-                        config::apply_policy(&mut r, loaded, today);
-                    }
-                    r.sort();
-                    Ok(r)
-                }
-                Some(Err(better)) => Err(Box::new((label.to_string(), better))),
-                None => Err(Box::new((label.to_string(), fatal))),
-            },
-        ],
+                    Some(Err(better)) => Err(Box::new((label.to_string(), better))),
+                    None => Err(Box::new((label.to_string(), fatal))),
+                },
+            ])
+        }
     }
 }
 
@@ -391,36 +432,64 @@ fn undecoded_token_or_json(
     }
 }
 
-/// A decoded input, or the label and error of one that could not be used.
-type Decoded = Result<Input, Box<(String, Fatal)>>;
+/// What one input's text holds: one message, or several, one per line.
+enum Messages {
+    One(Input),
+    Lines(Vec<Line>),
+}
 
 /// Decode one input's text. Several messages on separate lines of stdin (each a complete
 /// message: base64, a form body, a URL, a token) give one input each, when the text as a
-/// whole is not one message.
-fn decode_all(label: &str, text: &str) -> Result<Vec<Decoded>, Fatal> {
-    let whole = decoding::decode(label, text.as_bytes());
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    match whole {
-        Ok(i) => Ok(vec![Ok(i)]),
+/// whole is not one message; they are decoded where each is checked.
+fn decode_all(label: &str, text: &str) -> Result<Messages, Fatal> {
+    let lines = line_ranges(text);
+    let line = |at: &std::ops::Range<usize>| text.get(at.clone()).unwrap_or_default();
+    let named = || {
+        let lines = lines.iter().enumerate().map(|(n, at)| Line {
+            name: format!("{label}#{}", n + 1),
+            at: at.clone(),
+        });
+        Ok(Messages::Lines(lines.collect()))
+    };
+    // Lines that are each a whole compact token are never one message together (a token has
+    // no line break, and its dots are in no other encoding's alphabet): no need to try.
+    if lines.len() >= 2
+        && lines
+            .iter()
+            .all(|at| oidc::jose::is_compact_shaped(line(at)))
+    {
+        return named();
+    }
+    match decoding::decode(label, text.as_bytes()) {
+        Ok(i) => Ok(Messages::One(i)),
         Err(e) if lines.len() < 2 => Err(e),
         // A file of several messages, one per line, is split only when every line is a
         // token; a broken multi-line document keeps its one clear error.
-        Err(e) if label != "-" && !lines.iter().all(|l| oidc::jose::looks_compact(l).is_some()) => {
+        Err(e)
+            if label != "-"
+                && !lines
+                    .iter()
+                    .all(|at| oidc::jose::looks_compact(line(at)).is_some()) =>
+        {
             Err(e)
         }
-        Err(_) => Ok(lines
-            .iter()
-            .enumerate()
-            .map(|(n, line)| {
-                let name = format!("{label}#{}", n + 1);
-                decoding::decode(&name, line.as_bytes()).map_err(|e| Box::new((name, e)))
-            })
-            .collect()),
+        Err(_) => named(),
     }
+}
+
+/// The non-empty lines of a text, trimmed, as byte ranges of it.
+fn line_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut start = 0;
+    let mut ranges = Vec::new();
+    for piece in text.split_inclusive('\n') {
+        let lead = piece.len() - piece.trim_start().len();
+        let kept = piece.trim().len();
+        if kept > 0 {
+            ranges.push(start + lead..start + lead + kept);
+        }
+        start += piece.len();
+    }
+    ranges
 }
 
 /// `--config`, else `./ssolint.toml`, else the `ssolint.toml` of a lone directory input (a
@@ -499,10 +568,7 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
 /// open file (a path-based `metadata` first would look the path up twice).
 fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
     if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
+        let bytes = read_stdin(MAX_INPUT_BYTES + 1)
             .map_err(|e| Fatal::new(&input::UNDECODABLE, format!("cannot read stdin: {e}")))?;
         if bytes.len() as u64 > MAX_INPUT_BYTES {
             return Err(Fatal::new(
@@ -532,6 +598,21 @@ fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
         ));
     }
     Ok(Some(text))
+}
+
+/// Up to `limit` bytes of stdin. A file redirected to stdin is read into a buffer of its size
+/// (one allocation, not a doubling one per step).
+fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::os::fd::AsFd;
+    let file = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    let size = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |m| m.len().min(limit));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// A browser capture: a JSON object whose first member is `log`.
@@ -1222,19 +1303,27 @@ mod tests {
             .collect()
     }
 
-    /// Every token text the shortcut takes gives the report the decoder's path gives.
-    #[test]
-    fn a_bare_token_reports_as_through_the_decoder() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z")
+    fn fixture_now() -> DateTime<Utc> {
+        chrono::DateTime::parse_from_rfc3339("2026-06-01T12:00:00Z")
             .unwrap()
-            .with_timezone(&Utc);
-        let args = CheckArgs {
+            .with_timezone(&Utc)
+    }
+
+    /// What the fixture tokens are checked against.
+    fn fixture_token_args() -> CheckArgs {
+        CheckArgs {
             jwks: Some(fixtures().join("jwks.json")),
             issuer: Some("https://idp.example.test".into()),
             audience: Some("chatgpt-enterprise".into()),
             nonce: Some("n-0S6_WzA2Mj".into()),
             ..CheckArgs::default()
-        };
+        }
+    }
+
+    /// Every token text the shortcut takes gives the report the decoder's path gives.
+    #[test]
+    fn a_bare_token_reports_as_through_the_decoder() {
+        let (now, args) = (fixture_now(), fixture_token_args());
         let mut texts = Vec::new();
         for entry in std::fs::read_dir(fixtures().join("tokens")).unwrap() {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -1253,7 +1342,11 @@ mod tests {
             ctx.format = format;
             let plan = plan(&ctx, &args, None).unwrap();
             for text in &texts {
-                let general = check_decoded(&ctx, &plan, None, now, "t.jwt", text);
+                let Checked::Reports(general) =
+                    check_decoded(&ctx, &plan, None, now, "t.jwt", text)
+                else {
+                    panic!("one token is one message: {text}");
+                };
                 let Some(short) = bare_token(&ctx, &plan, "t.jwt", text) else {
                     continue;
                 };
@@ -1271,5 +1364,83 @@ mod tests {
         }
         // Per format: at least each token as given and padded, and its JWE-shaped variant.
         assert!(taken > texts.len(), "the shortcut took {taken} texts");
+    }
+
+    fn token_texts() -> Vec<String> {
+        let mut tokens: Vec<String> = std::fs::read_dir(fixtures().join("tokens"))
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .map(|t| t.trim().to_string())
+            .filter(|t| oidc::jose::is_compact_shaped(t))
+            .collect();
+        tokens.sort();
+        tokens
+    }
+
+    /// The shortcut that splits a text of tokens without decoding it whole takes only texts
+    /// the decoder could not have read as one message.
+    #[test]
+    fn lines_of_tokens_are_never_one_message() {
+        let tokens = token_texts();
+        assert!(tokens.len() >= 3, "{}", tokens.len());
+        for (i, pair) in tokens.windows(2).enumerate() {
+            let text = if i % 2 == 0 {
+                format!("{}\n{}\n", pair[0], pair[1])
+            } else {
+                format!("  {}\r\n\r\n\t{} ", pair[0], pair[1])
+            };
+            assert!(decoding::decode("-", text.as_bytes()).is_err(), "{text}");
+            for label in ["-", "tokens.txt"] {
+                let Ok(Messages::Lines(lines)) = decode_all(label, &text) else {
+                    panic!("not split: {text}");
+                };
+                let names: Vec<&str> = lines.iter().map(|l| l.name.as_str()).collect();
+                assert_eq!(names, [format!("{label}#1"), format!("{label}#2")]);
+                let got: Vec<&str> = lines.iter().map(|l| &text[l.at.clone()]).collect();
+                assert_eq!(got, [pair[0].as_str(), pair[1].as_str()]);
+            }
+        }
+    }
+
+    /// Each line of a batch on stdin gets the report the same text alone in a file gets.
+    #[test]
+    fn a_line_of_a_batch_reports_as_the_same_text_alone() {
+        let (now, args) = (fixture_now(), fixture_token_args());
+        let ctx = Ctx::for_tests(now);
+        let plan = plan(&ctx, &args, None).unwrap();
+        let batch = Batch {
+            ctx: &ctx,
+            plan: &plan,
+            config: None,
+            today: now,
+        };
+        let tokens = token_texts();
+        let text = format!("{}\n\nnot a token\n", tokens.join("\n"));
+        let Checked::Lines(lines) = batch.check_text("-", &text) else {
+            panic!("not split");
+        };
+        assert_eq!(lines.len(), tokens.len() + 1);
+        for line in &lines {
+            let alone = match batch.check_text(&line.name, &text[line.at.clone()]) {
+                Checked::Reports(r) => r,
+                Checked::Lines(_) => panic!("one line is one text"),
+            };
+            let from_batch = batch.check_line(&text, line);
+            let render = |r: &[Result<Report, Unusable>]| rendered(r, &ctx);
+            // An unusable line is unusable alone too (alone, the decoder may say more).
+            match (&from_batch, alone.as_slice()) {
+                (Err(_), [Err(_)]) => {}
+                _ => assert_eq!(render(&[from_batch]), render(&alone), "{}", line.name),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_ranges_are_the_trimmed_non_empty_lines(text in "[a-c \t\r\n\u{a0}\u{2028}]{0,40}") {
+            let ranges: Vec<&str> = line_ranges(&text).into_iter().map(|r| &text[r]).collect();
+            let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            proptest::prop_assert_eq!(ranges, lines);
+        }
     }
 }
