@@ -1,7 +1,7 @@
 //! Claim checks (OIDC Core §3.1.3.7, §2; RFC 7519 §4.1), all of them, every time.
 
 use super::{verify, OidcExpectations};
-use crate::clock::human_duration;
+use crate::clock::{human_duration, stamp};
 use crate::findings::Finding;
 use crate::rules::{oidc as rules, Rule};
 use crate::source::Span;
@@ -58,10 +58,6 @@ pub fn numeric_date(v: &Value) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(whole as i64, nanos).single()
 }
 
-fn fmt_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 /// Read a time claim; a wrongly typed one becomes an `oidc.time-claim-type` finding.
 fn time_claim(ctx: &ClaimContext, name: &str, out: &mut Vec<Finding>) -> Option<DateTime<Utc>> {
     let v = ctx.claims.get(name)?;
@@ -73,7 +69,7 @@ fn time_claim(ctx: &ClaimContext, name: &str, out: &mut Vec<Finding>) -> Option<
             let as_ms = n
                 .as_f64()
                 .and_then(|ms| Utc.timestamp_millis_opt(ms as i64).single())
-                .map(|t| format!(" (read as milliseconds it would be {})", fmt_time(t)))
+                .map(|t| format!(" (read as milliseconds it would be {})", stamp(t)))
                 .unwrap_or_default();
             (
                 format!("`{name}` is {n}, which is milliseconds rather than seconds{as_ms}; a NumericDate counts seconds since 1970"),
@@ -152,15 +148,15 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                     "exp",
                     format!(
                         "the token expired at {} ({} before {}); the allowed skew ({skew_words}) does not save it: it is {} beyond it",
-                        fmt_time(exp),
+                        stamp(exp),
                         human_duration(now - exp),
-                        fmt_time(now),
+                        stamp(now),
                         human_duration(beyond),
                         skew_words = skew_words()
                     ),
                 )
-                .expected(format!("exp after {}", fmt_time(now - ctx.skew)))
-                .found(fmt_time(exp)),
+                .expected(format!("exp after {}", stamp(now - ctx.skew)))
+                .found(stamp(exp)),
             );
         }
     }
@@ -172,14 +168,14 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                     "nbf",
                     format!(
                         "the token is not valid before {} ({} after {}, more than the allowed skew of {skew_words}): the IdP's clock is probably ahead",
-                        fmt_time(nbf),
+                        stamp(nbf),
                         human_duration(nbf - now),
-                        fmt_time(now),
+                        stamp(now),
                         skew_words = skew_words()
                     ),
                 )
-                .expected(format!("nbf at or before {}", fmt_time(now + ctx.skew)))
-                .found(fmt_time(nbf)),
+                .expected(format!("nbf at or before {}", stamp(now + ctx.skew)))
+                .found(stamp(nbf)),
             );
         }
     }
@@ -191,14 +187,14 @@ fn check_times(ctx: &ClaimContext, out: &mut Vec<Finding>) {
                     "iat",
                     format!(
                         "the token says it was issued at {}, {} in the future of {} (skew {skew_words}): one of the two clocks is wrong",
-                        fmt_time(iat),
+                        stamp(iat),
                         human_duration(iat - now),
-                        fmt_time(now),
+                        stamp(now),
                         skew_words = skew_words()
                     ),
                 )
-                .expected(format!("iat at or before {}", fmt_time(now + ctx.skew)))
-                .found(fmt_time(iat)),
+                .expected(format!("iat at or before {}", stamp(now + ctx.skew)))
+                .found(stamp(iat)),
             );
         }
     }

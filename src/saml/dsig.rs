@@ -496,10 +496,7 @@ fn issue_instant(doc: &Document) -> Option<DateTime<Utc>> {
 }
 
 fn validity(c: &Certificate) -> String {
-    let fmt = |d: Option<DateTime<Utc>>| {
-        d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_else(|| "?".into())
-    };
+    let fmt = |d: Option<DateTime<Utc>>| d.map(crate::clock::stamp).unwrap_or_else(|| "?".into());
     format!("{} to {}", fmt(c.info.not_before), fmt(c.info.not_after))
 }
 
@@ -717,7 +714,7 @@ fn report_signature(
                 out.push(
                     Finding::new(
                         &rules::SIGNING_CERT_NOT_YET_VALID,
-                        format!("The signing certificate is not valid until {} ({} after the message was issued).", nb.format("%Y-%m-%dT%H:%M:%SZ"), crate::clock::human_duration(nb - instant)),
+                        format!("The signing certificate is not valid until {} ({} after the message was issued).", crate::clock::stamp(nb), crate::clock::human_duration(nb - instant)),
                     )
                     .at(file, sig_span)
                     .element(element.clone())
@@ -728,7 +725,7 @@ fn report_signature(
                 out.push(
                     Finding::new(
                         &rules::SIGNING_CERT_EXPIRED,
-                        format!("The signing certificate expired {} ({} before the message was issued).", na.format("%Y-%m-%dT%H:%M:%SZ"), crate::clock::human_duration(instant - na)),
+                        format!("The signing certificate expired {} ({} before the message was issued).", crate::clock::stamp(na), crate::clock::human_duration(instant - na)),
                     )
                     .at(file, sig_span)
                     .element(element.clone())

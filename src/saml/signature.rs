@@ -112,9 +112,7 @@ pub fn direct_signature(doc: &Document, element: NodeId) -> Option<NodeId> {
 }
 
 fn without_whitespace(mut v: Valued<String>) -> Valued<String> {
-    if v.value.bytes().any(|b| b.is_ascii_whitespace()) {
-        v.value = v.value.split_ascii_whitespace().collect();
-    }
+    v.value.retain(|c| !c.is_ascii_whitespace());
     v
 }
 

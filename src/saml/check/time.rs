@@ -2,22 +2,18 @@
 //! says by how much, and whether the skew would have saved it.
 
 use super::Cx;
-use crate::clock::human_duration;
+use crate::clock::{human_duration, stamp};
 use crate::rules::saml as rules;
 use crate::rules::Rule;
 use crate::saml::view::{Assertion, Time};
 use crate::xml::NodeId;
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 /// Older than this (beyond the skew) an IssueInstant is stale: SPs commonly accept a
 /// response for a few minutes after it was issued.
 pub const MAX_RESPONSE_AGE: Duration = Duration::minutes(5);
 /// A validity window (NotOnOrAfter − IssueInstant) longer than this is needlessly long.
 pub const MAX_VALIDITY_WINDOW: Duration = Duration::hours(1);
-
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// "the allowed skew of 3 minutes does not cover it (it would take 4 minutes)" or "…
 /// covers it".
