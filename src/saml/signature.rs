@@ -112,7 +112,12 @@ pub fn direct_signature(doc: &Document, element: NodeId) -> Option<NodeId> {
 }
 
 fn without_whitespace(mut v: Valued<String>) -> Valued<String> {
-    v.value.retain(|c| !c.is_ascii_whitespace());
+    if v.value.bytes().any(|b| b.is_ascii_whitespace()) {
+        // Byte-wise: removing ASCII bytes leaves UTF-8 valid, so nothing is lost below.
+        let mut bytes = std::mem::take(&mut v.value).into_bytes();
+        bytes.retain(|b| !b.is_ascii_whitespace());
+        v.value = String::from_utf8(bytes).unwrap_or_default();
+    }
     v
 }
 
@@ -192,6 +197,16 @@ fn parse_reference(doc: &Document, r: NodeId) -> Reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Base64 in XML is wrapped at will: every ASCII whitespace byte goes, nothing else.
+        #[test]
+        fn without_whitespace_drops_ascii_whitespace_only(text in "[A-Za-z0-9+/= \t\r\n\u{c}\u{a0}é]{0,60}") {
+            let v = Valued { value: text.clone(), node: NodeId(0), span: Default::default() };
+            let kept: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            proptest::prop_assert_eq!(without_whitespace(v).value, kept);
+        }
+    }
 
     #[test]
     fn reads_signature_structure() {
