@@ -26,7 +26,7 @@ from common import ACS_URL, IDP_ENTITY_ID, SP_ENTITY_ID  # noqa: E402
 
 ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion:Assertion"
 ENTITIES = "urn:oasis:names:tc:SAML:2.0:metadata:EntitiesDescriptor"
-TOKEN_LINES = "tokens.txt on stdin (one token per line)"
+TOKEN_LINES = "tokens.txt (one token per line)"
 SIM_KEYS = ["granted", "pending", "denied", "unknown", "lockout_after_migration",
             "migration_prompts", "sso_bypass"]
 SIGNATURE_RULES = {"saml.signature-invalid", "saml.digest-mismatch", "oidc.signature-invalid",
@@ -217,10 +217,10 @@ class Comparison:
             self.disagree.add((tool, material))
         return ok
 
-    def ssolint_verdict(self, key, material, expected, argv, judge, stdin=None):
+    def ssolint_verdict(self, key, material, expected, argv, judge):
         """Record ssolint's verdict, or note why the command is not available."""
         try:
-            r = run(argv, stdin=stdin)
+            r = run(argv)
             ssolint_answer(key, r)
             got, detail = judge(r)
         except Unavailable as e:
@@ -290,7 +290,7 @@ class Comparison:
                      "valid" if all(g == "valid" for g in got) else "invalid")
         # The same tokens one per line, the input PyJWT's batch reads.
         self.ssolint_verdict("check (OIDC batch)", TOKEN_LINES, "valid",
-                             self.oidc_check("-", fmt="jsonl"), self.judge_check, stdin=o("tokens.txt"))
+                             self.oidc_check(o("tokens.txt"), fmt="jsonl"), self.judge_check)
 
     def lint_verdicts(self):
         small = self.sizes[0]
@@ -468,10 +468,9 @@ class Comparison:
         o = lambda *p: self.path("oidc", *p)
         tokens = [o("batch", n) for n in sorted(os.listdir(o("batch")))]
 
-        # Both read the same file of one token per line (ssolint on stdin, start-up included).
+        # Both read the same file of one token per line (ssolint's start-up included).
         def token_lines():
-            return hyperfine({"ssolint": self.oidc_check("-", fmt="jsonl")}, a.runs_fast, 2,
-                             stdin=o("tokens.txt"))["ssolint"]
+            return hyperfine({"ssolint": self.oidc_check(o("tokens.txt"), fmt="jsonl")}, a.runs_fast, 2)["ssolint"]
         pyjwt = peer_json("oidc_pyjwt.py", "batch", o("meta.json"), o("jwks.json"), o("tokens.txt"))["seconds"]
         self.row(f"{len(tokens)} ID tokens in one process", self.ssolint_measure("check (OIDC batch)", token_lines),
                  "PyJWT (same claim checks)", pyjwt, "≥9", lambda r: r >= 9,
