@@ -53,12 +53,12 @@ pub fn parse_now(s: &str) -> Result<Clock, String> {
         })
 }
 
-/// A duration in words for humans: "3 minutes 20 seconds", "2 days".
 /// A UTC instant to the second, as messages show it: `2026-03-01T10:00:00Z`.
 pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A duration in words for humans: "3 minutes 20 seconds", "2 days".
 pub fn human_duration(d: chrono::Duration) -> String {
     let secs = d.num_seconds().unsigned_abs();
     let units = [

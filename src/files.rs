@@ -81,3 +81,18 @@ pub fn read_bytes(path: &Path, what: &str, cap: u64) -> Result<Option<Vec<u8>>, 
     }
     Ok(Some(bytes))
 }
+
+/// Up to `limit` bytes of stdin. A file redirected to stdin is read into a buffer of its size
+/// (one allocation, not a doubling one per step).
+pub fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::os::fd::AsFd;
+    let file = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    let size = file
+        .metadata()
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |m| m.len().min(limit));
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

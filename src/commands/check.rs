@@ -23,7 +23,7 @@ use crate::source::SourceFile;
 use crate::x509::Certificate;
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Inputs larger than this are refused before any decoding (1 MiB), except HAR captures,
@@ -568,7 +568,7 @@ fn read_file(path: &Path, what: &str) -> Result<String, Fatal> {
 /// open file (a path-based `metadata` first would look the path up twice).
 fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
     if path == Path::new("-") {
-        let bytes = read_stdin(MAX_INPUT_BYTES + 1)
+        let bytes = files::read_stdin(MAX_INPUT_BYTES + 1)
             .map_err(|e| Fatal::new(&input::UNDECODABLE, format!("cannot read stdin: {e}")))?;
         if bytes.len() as u64 > MAX_INPUT_BYTES {
             return Err(Fatal::new(
@@ -598,21 +598,6 @@ fn read_input(path: &Path) -> Result<Option<String>, Fatal> {
         ));
     }
     Ok(Some(text))
-}
-
-/// Up to `limit` bytes of stdin. A file redirected to stdin is read into a buffer of its size
-/// (one allocation, not a doubling one per step).
-fn read_stdin(limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::os::fd::AsFd;
-    let file = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
-    let size = file
-        .metadata()
-        .ok()
-        .filter(std::fs::Metadata::is_file)
-        .map_or(0, |m| m.len().min(limit));
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit).read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// A browser capture: a JSON object whose first member is `log`.
